@@ -1,0 +1,11 @@
+//! Kopir's database tables as sea-orm entities. Business rules live in the `kopir` crate's
+//! `domain` modules; this crate only describes the rows.
+
+pub mod field_of_science;
+pub mod membership;
+pub mod organization;
+pub mod refresh_token;
+pub mod region;
+pub mod science_city;
+pub mod trl_level;
+pub mod user_account;

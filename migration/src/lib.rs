@@ -1,0 +1,51 @@
+//! Kopir's schema migrations, including the reference data the product cannot run without
+//! (regions, fields of science, TRL levels). Migrations are append-only: never edit one that has
+//! shipped; add a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_create_reference_tables;
+mod m20261124_000002_create_registry;
+mod m20261124_000003_create_accounts;
+
+/// Runs Kopir's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_create_reference_tables::Migration),
+            Box::new(m20261124_000002_create_registry::Migration),
+            Box::new(m20261124_000003_create_accounts::Migration),
+        ]
+    }
+}
+
+/// Builds a named unique index; the `{table}_{columns}_key` naming lets error mapping recognise
+/// the violated constraint on PostgreSQL (which reports the index name) as well as on SQLite
+/// (which reports `table.column`).
+fn unique_index(table: impl IntoIden, columns: &[&'static str]) -> IndexCreateStatement {
+    let table = table.into_iden();
+    let table_name = table.to_string();
+    let mut index = Index::create();
+    index
+        .name(format!("{table_name}_{}_key", columns.join("_")))
+        .table(table)
+        .unique();
+    for column in columns {
+        index.col(Alias::new(*column));
+    }
+    index.take()
+}
+
+/// Builds a plain (non-unique) index named `{table}_{column}_idx`.
+fn plain_index(table: impl IntoIden, column: &'static str) -> IndexCreateStatement {
+    let table = table.into_iden();
+    let table_name = table.to_string();
+    Index::create()
+        .name(format!("{table_name}_{column}_idx"))
+        .table(table)
+        .col(Alias::new(column))
+        .take()
+}

@@ -1,0 +1,173 @@
+//! The running service: shared state, the HTTP router and its layers, and graceful shutdown.
+
+use std::{sync::Arc, time::Duration};
+
+use anyhow::Context as _;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, FromRef, State},
+    http::{HeaderMap, StatusCode, header},
+    response::IntoResponse,
+    routing::{get, post},
+};
+use sea_orm::DatabaseConnection;
+use tower_http::{
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+use crate::{
+    auth::{Viewer, jwt::JwtKeys},
+    config::Settings,
+    db,
+    domain::{accounts::TokenConfig, text::Lang},
+    graphql::{self, KopirSchema, RequestCtx, loaders::Loaders},
+};
+
+/// Largest request body accepted (the API contract's limit).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Services shared by every request.
+#[derive(Debug)]
+pub struct App {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// Token keys and lifetimes.
+    pub tokens: TokenConfig,
+}
+
+/// The router's state.
+#[derive(Clone)]
+pub struct AppState {
+    /// Shared services.
+    pub app: Arc<App>,
+    /// The GraphQL schema, built once.
+    pub schema: KopirSchema,
+}
+
+impl FromRef<AppState> for Arc<JwtKeys> {
+    fn from_ref(state: &AppState) -> Self {
+        state.app.tokens.jwt.clone()
+    }
+}
+
+impl AppState {
+    /// State for `app`.
+    pub fn new(app: App) -> Self {
+        let app = Arc::new(app);
+        Self {
+            schema: graphql::schema(app.clone()),
+            app,
+        }
+    }
+}
+
+/// Connects, migrates and assembles the services described by `settings`.
+pub async fn build(settings: &Settings) -> anyhow::Result<App> {
+    let secret = crate::auth::jwt::signing_secret(settings)?;
+    let db = db::connect(&settings.database_url, settings.db_max_connections).await?;
+    db::migrate(&db).await?;
+    Ok(App {
+        db,
+        tokens: token_config(settings, &secret)?,
+    })
+}
+
+/// Token settings for `settings` and the signing `secret`.
+pub fn token_config(
+    settings: &Settings,
+    secret: &secrecy::SecretString,
+) -> anyhow::Result<TokenConfig> {
+    Ok(TokenConfig {
+        jwt: Arc::new(JwtKeys::new(&settings.jwt, secret)?),
+        refresh_ttl: chrono::Duration::from_std(settings.jwt.refresh_ttl)
+            .context("refresh-token lifetime out of range")?,
+    })
+}
+
+/// The HTTP router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/graphql", post(graphql_handler).get(graphql_handler))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .with_state(state)
+        // async-graphql-axum reads the body itself, so axum's default limit does not apply;
+        // this layer answers 413 before the body is read.
+        .layer(DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+async fn graphql_handler(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or(Lang::Ru);
+    let request = request
+        .into_inner()
+        .data(RequestCtx::new(viewer, lang))
+        .data(Loaders::new(&state.app.db));
+    state.schema.execute(request).await.into()
+}
+
+/// Ready when the database answers.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match tokio::time::timeout(Duration::from_secs(2), state.app.db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready"),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// Serves `router` on `listener` until SIGTERM or Ctrl-C, then lets in-flight requests finish.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> anyhow::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

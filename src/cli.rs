@@ -1,0 +1,155 @@
+//! The `kopir` command line: `serve`, `migrate`, `export-schema` and `create-admin`.
+
+use std::{io::BufRead as _, path::PathBuf};
+
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand};
+
+use crate::{
+    app::{self, AppState},
+    config::{Layer, Settings},
+    db,
+    domain::accounts,
+    graphql,
+};
+
+/// Kopir: the science–business matchmaking API for Kazakhstan's science cities.
+#[derive(Debug, Parser)]
+#[command(name = "kopir", version, about)]
+pub struct Cli {
+    /// TOML file with settings (same names as the flags, in snake_case).
+    #[arg(long, global = true, env = "KOPIR_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    settings: Layer,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Migrate the database and serve the API (SQLite file `kopir.db` by default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Write the GraphQL schema (SDL) to a file, or check that the file is current.
+    ExportSchema {
+        /// Where to write; `-` for standard output.
+        #[arg(long, default_value = "schema.graphql")]
+        path: PathBuf,
+        /// Fail instead of writing if the file differs from the code's schema.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Create the first platform admin (or promote an existing account) without a running
+    /// server. The password is read from `KOPIR_ADMIN_PASSWORD`, else from the first line of
+    /// standard input.
+    CreateAdmin {
+        /// The admin's e-mail.
+        #[arg(long)]
+        email: String,
+        /// The admin's display name.
+        #[arg(long, default_value = "Platform administrator")]
+        display_name: String,
+    },
+}
+
+/// Parses the command line and runs the command.
+pub async fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing();
+    let settings = || Settings::load(cli.settings.clone(), cli.config.as_ref());
+    match cli.command {
+        Command::Serve => serve(settings()?).await,
+        Command::Migrate => {
+            let settings = settings()?;
+            let db = db::connect(&settings.database_url, 1).await?;
+            db::migrate(&db).await?;
+            tracing::info!(database = %db::redact(&settings.database_url), "migrations applied");
+            Ok(())
+        }
+        Command::ExportSchema { path, check } => export_schema(&path, check),
+        Command::CreateAdmin {
+            email,
+            display_name,
+        } => {
+            let settings = settings()?;
+            let password = match std::env::var("KOPIR_ADMIN_PASSWORD") {
+                Ok(p) if !p.is_empty() => p,
+                _ => {
+                    let mut line = String::new();
+                    std::io::stdin()
+                        .lock()
+                        .read_line(&mut line)
+                        .context("cannot read the password")?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let db = db::connect(&settings.database_url, 1).await?;
+            db::migrate(&db).await?;
+            let (user, created) = accounts::bootstrap_admin(&db, &email, password, &display_name)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let verb = if created {
+                "created"
+            } else {
+                "promoted existing account"
+            };
+            println!(
+                "platform admin {verb}: {} (user id {})",
+                user.email, user.id
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = app::build(&settings).await?;
+    let listener = tokio::net::TcpListener::bind(settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    tracing::info!(
+        address = %settings.listen,
+        database = %db::redact(&settings.database_url),
+        "kopir is serving GraphQL at http://{}/graphql",
+        settings.listen
+    );
+    app::serve(listener, app::router(AppState::new(app))).await
+}
+
+fn export_schema(path: &PathBuf, check: bool) -> anyhow::Result<()> {
+    let sdl = graphql::sdl();
+    if path.as_os_str() == "-" {
+        print!("{sdl}");
+        return Ok(());
+    }
+    if check {
+        let current = std::fs::read_to_string(path).unwrap_or_default();
+        if current != sdl {
+            bail!(
+                "{} is out of date with the code; run `kopir export-schema` and commit it",
+                path.display()
+            );
+        }
+        println!("{} is up to date", path.display());
+        return Ok(());
+    }
+    std::fs::write(path, sdl).with_context(|| format!("cannot write {}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+/// Logs to stderr; `RUST_LOG` filters (default `info`), `KOPIR_LOG_FORMAT=json` gives one JSON
+/// object per line for log collectors.
+fn init_tracing() {
+    use tracing_subscriber::{EnvFilter, fmt};
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("KOPIR_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

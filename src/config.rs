@@ -1,0 +1,224 @@
+//! Settings, loaded once at start-up: flags, then `KOPIR_*` environment variables, then an
+//! optional TOML config file, then defaults.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use anyhow::{Context as _, bail};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// Default SQLite database, in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://kopir.db";
+
+/// One layer of settings: every field optional so layers can be stacked. The same struct is read
+/// from the command line (with its environment fallbacks) and from the config file.
+#[derive(Debug, Default, Clone, clap::Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, global = true, env = "KOPIR_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// `sqlite://path` or `postgres://…` [default: sqlite://kopir.db; `DATABASE_URL` is also read].
+    #[arg(long, global = true, env = "KOPIR_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Largest number of pooled database connections [default: 8 on SQLite, 16 on PostgreSQL].
+    #[arg(long, global = true, env = "KOPIR_DB_MAX_CONNECTIONS")]
+    pub db_max_connections: Option<u32>,
+    /// HMAC secret for access tokens, at least 32 bytes. Prefer the environment variable or the
+    /// config file to the flag, which other users of the machine can see.
+    #[arg(long, global = true, env = "KOPIR_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// Key id (`kid`) put in tokens signed with the secret [default: k1].
+    #[arg(long, global = true, env = "KOPIR_JWT_KEY_ID")]
+    pub jwt_key_id: Option<String>,
+    /// Token issuer (`iss`) [default: kopir].
+    #[arg(long, global = true, env = "KOPIR_JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// Token audience (`aud`) [default: kopir-api].
+    #[arg(long, global = true, env = "KOPIR_JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+    /// Access-token lifetime in seconds [default: 900].
+    #[arg(long, global = true, env = "KOPIR_ACCESS_TOKEN_TTL_SECS")]
+    pub access_token_ttl_secs: Option<u64>,
+    /// Refresh-token lifetime in seconds [default: 2592000, 30 days].
+    #[arg(long, global = true, env = "KOPIR_REFRESH_TOKEN_TTL_SECS")]
+    pub refresh_token_ttl_secs: Option<u64>,
+}
+
+impl Layer {
+    /// Fills every unset field of `self` from `lower`.
+    fn or(self, lower: Layer) -> Layer {
+        Layer {
+            listen: self.listen.or(lower.listen),
+            database_url: self.database_url.or(lower.database_url),
+            db_max_connections: self.db_max_connections.or(lower.db_max_connections),
+            jwt_secret: self.jwt_secret.or(lower.jwt_secret),
+            jwt_key_id: self.jwt_key_id.or(lower.jwt_key_id),
+            jwt_issuer: self.jwt_issuer.or(lower.jwt_issuer),
+            jwt_audience: self.jwt_audience.or(lower.jwt_audience),
+            access_token_ttl_secs: self.access_token_ttl_secs.or(lower.access_token_ttl_secs),
+            refresh_token_ttl_secs: self.refresh_token_ttl_secs.or(lower.refresh_token_ttl_secs),
+        }
+    }
+}
+
+/// Token settings.
+#[derive(Debug, Clone)]
+pub struct JwtSettings {
+    /// The signing secret, if configured; see [`crate::auth::jwt::signing_secret`] for the
+    /// generated development key.
+    pub secret: Option<SecretString>,
+    /// `kid` header of tokens signed with `secret`.
+    pub key_id: String,
+    /// `iss` claim issued and required.
+    pub issuer: String,
+    /// `aud` claim issued and required.
+    pub audience: String,
+    /// Access-token lifetime.
+    pub access_ttl: Duration,
+    /// Refresh-token lifetime.
+    pub refresh_ttl: Duration,
+}
+
+/// Everything the service is configured with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address `serve` listens on.
+    pub listen: SocketAddr,
+    /// Database URL.
+    pub database_url: String,
+    /// Pool size.
+    pub db_max_connections: u32,
+    /// Token settings.
+    pub jwt: JwtSettings,
+}
+
+impl Settings {
+    /// Stacks the command-line layer over the config file (if any) and the defaults.
+    pub fn load(cli: Layer, config_file: Option<&PathBuf>) -> anyhow::Result<Settings> {
+        let file = match config_file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read config file {}", path.display()))?;
+                toml::from_str::<Layer>(&text)
+                    .with_context(|| format!("invalid config file {}", path.display()))?
+            }
+            None => Layer::default(),
+        };
+        // `DATABASE_URL` is the conventional name; it ranks just below `KOPIR_DATABASE_URL`.
+        let conventional = Layer {
+            database_url: std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()),
+            ..Layer::default()
+        };
+        Self::from_layer(cli.or(conventional).or(file))
+    }
+
+    /// Applies defaults and checks the result.
+    pub fn from_layer(layer: Layer) -> anyhow::Result<Settings> {
+        let database_url = layer
+            .database_url
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let sqlite = database_url.starts_with("sqlite:");
+        if !sqlite
+            && !database_url.starts_with("postgres://")
+            && !database_url.starts_with("postgresql://")
+        {
+            bail!("unsupported database URL scheme: expected sqlite:// or postgres://");
+        }
+        let secret = layer.jwt_secret.map(SecretString::from);
+        if let Some(secret) = &secret {
+            use secrecy::ExposeSecret as _;
+            if secret.expose_secret().len() < crate::auth::jwt::MIN_SECRET_BYTES {
+                bail!(
+                    "the JWT secret must be at least {} bytes long",
+                    crate::auth::jwt::MIN_SECRET_BYTES
+                );
+            }
+        }
+        Ok(Settings {
+            listen: layer
+                .listen
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            db_max_connections: layer
+                .db_max_connections
+                .unwrap_or(if sqlite { 8 } else { 16 }),
+            database_url,
+            jwt: JwtSettings {
+                secret,
+                key_id: layer.jwt_key_id.unwrap_or_else(|| "k1".to_owned()),
+                issuer: layer.jwt_issuer.unwrap_or_else(|| "kopir".to_owned()),
+                audience: layer.jwt_audience.unwrap_or_else(|| "kopir-api".to_owned()),
+                access_ttl: Duration::from_secs(layer.access_token_ttl_secs.unwrap_or(15 * 60)),
+                refresh_ttl: Duration::from_secs(
+                    layer.refresh_token_ttl_secs.unwrap_or(30 * 24 * 3600),
+                ),
+            },
+        })
+    }
+
+    /// The SQLite database file, if the database is an SQLite file (not `:memory:`).
+    pub fn sqlite_path(&self) -> Option<PathBuf> {
+        let rest = self.database_url.strip_prefix("sqlite:")?;
+        let path = rest.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or(path);
+        (!path.is_empty() && !path.contains(":memory:")).then(|| PathBuf::from(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn higher_layers_win_and_defaults_fill_the_rest() {
+        let cli = Layer {
+            listen: Some("0.0.0.0:9000".parse().expect("address")),
+            ..Layer::default()
+        };
+        let file = Layer {
+            listen: Some("127.0.0.1:1".parse().expect("address")),
+            jwt_issuer: Some("from-file".into()),
+            ..Layer::default()
+        };
+        let s = Settings::from_layer(cli.or(file)).expect("valid settings");
+        assert_eq!(s.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(s.jwt.issuer, "from-file");
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(s.db_max_connections, 8);
+        assert_eq!(s.sqlite_path(), Some(PathBuf::from("kopir.db")));
+    }
+
+    #[test]
+    fn short_secrets_and_unknown_databases_are_refused() {
+        let short = Layer {
+            jwt_secret: Some("x".repeat(31)),
+            ..Layer::default()
+        };
+        let err = Settings::from_layer(short).expect_err("31-byte secret");
+        assert!(err.to_string().contains("at least 32 bytes"), "{err}");
+        let ok = Layer {
+            jwt_secret: Some("x".repeat(32)),
+            ..Layer::default()
+        };
+        assert!(Settings::from_layer(ok).is_ok());
+        let mysql = Layer {
+            database_url: Some("mysql://localhost/kopir".into()),
+            ..Layer::default()
+        };
+        assert!(Settings::from_layer(mysql).is_err());
+    }
+
+    #[test]
+    fn config_file_keys_match_the_flags() {
+        let layer: Layer = toml::from_str(
+            "listen = \"127.0.0.1:8081\"\njwt_key_id = \"2026-11\"\naccess_token_ttl_secs = 60\n",
+        )
+        .expect("valid toml");
+        assert_eq!(layer.jwt_key_id.as_deref(), Some("2026-11"));
+        assert_eq!(layer.access_token_ttl_secs, Some(60));
+        assert!(
+            toml::from_str::<Layer>("listn = \"x\"").is_err(),
+            "typos are refused"
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Business rules, free of GraphQL: each function takes a connection (or transaction) and the
+//! caller's [`access::Access`], checks the rules and writes or reads rows.
+
+pub mod access;
+pub mod accounts;
+pub mod bin;
+pub mod organizations;
+pub mod pagination;
+pub mod regions;
+pub mod science_cities;
+pub mod taxonomy;
+pub mod text;

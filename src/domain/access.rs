@@ -1,0 +1,106 @@
+//! Who may do what. [`Access`] is the caller's identity with their platform role and
+//! memberships, loaded once per request; the checks here are pure so every domain function asks
+//! the same questions the same way.
+
+use std::collections::HashMap;
+
+use entity::{membership, membership::MembershipRole, user_account};
+use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _};
+
+use crate::error::{AppError, AppResult};
+
+/// The caller and what they may do.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    /// The signed-in user; `None` for anonymous callers.
+    pub user: Option<user_account::Model>,
+    /// The caller's role in each organisation they belong to.
+    pub memberships: HashMap<i64, MembershipRole>,
+}
+
+impl Access {
+    /// Loads a signed-in user's access. A token for a user who no longer exists is refused.
+    pub async fn load(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Access> {
+        let user = user_account::Entity::find_by_id(user_id)
+            .one(db)
+            .await?
+            .ok_or(AppError::Unauthenticated("the account no longer exists"))?;
+        let memberships = membership::Entity::find()
+            .filter(membership::Column::UserId.eq(user_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| (m.organization_id, m.role))
+            .collect();
+        Ok(Access {
+            user: Some(user),
+            memberships,
+        })
+    }
+
+    /// The signed-in user's id, or `UNAUTHENTICATED`.
+    pub fn user_id(&self) -> AppResult<i64> {
+        self.user
+            .as_ref()
+            .map(|u| u.id)
+            .ok_or(AppError::Unauthenticated("sign in to do this"))
+    }
+
+    /// Whether the caller acts for the Management Company across the platform.
+    pub fn is_platform_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.is_platform_admin)
+    }
+
+    /// `UNAUTHENTICATED` for anonymous callers, `FORBIDDEN` for everyone but platform admins.
+    pub fn require_platform_admin(&self) -> AppResult<()> {
+        self.user_id()?;
+        if self.is_platform_admin() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "only platform administrators may do this".into(),
+            ))
+        }
+    }
+
+    /// Members (any role) and platform admins may act for the organisation.
+    pub fn require_member(&self, organization_id: i64) -> AppResult<()> {
+        self.user_id()?;
+        if self.is_platform_admin() || self.memberships.contains_key(&organization_id) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "only members of this organisation may do this".into(),
+            ))
+        }
+    }
+
+    /// Organisation admins and platform admins may manage the organisation's members.
+    pub fn require_org_admin(&self, organization_id: i64) -> AppResult<()> {
+        self.user_id()?;
+        if self.is_platform_admin()
+            || self.memberships.get(&organization_id) == Some(&MembershipRole::Admin)
+        {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "only administrators of this organisation may do this".into(),
+            ))
+        }
+    }
+
+    /// Members' identities (names, e-mails) are visible to fellow members and platform admins.
+    pub fn can_see_members(&self, organization_id: i64) -> bool {
+        self.is_platform_admin() || self.memberships.contains_key(&organization_id)
+    }
+
+    /// A user's profile is visible to the user, platform admins, and anyone sharing an
+    /// organisation with them (`their_orgs`).
+    pub fn can_see_user(&self, user_id: i64, their_orgs: impl IntoIterator<Item = i64>) -> bool {
+        self.user.as_ref().is_some_and(|u| u.id == user_id)
+            || self.is_platform_admin()
+            || their_orgs
+                .into_iter()
+                .any(|org| self.memberships.contains_key(&org))
+    }
+}

@@ -1,0 +1,94 @@
+//! The one error type. Every failure a client can see is an [`AppError`]; each variant maps to an
+//! `extensions.code` from the API contract. Internal errors keep their source for the log and show
+//! the client only "internal error", so SQL, paths and driver text never leak.
+
+use async_graphql::ErrorExtensions;
+use sea_orm::{DbErr, SqlErr};
+
+/// A failure that reaches a client.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No valid credentials (missing where required, expired, tampered, wrong audience, …).
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// Authenticated, but not allowed to do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The thing asked for does not exist, or the caller may not know it exists.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The input breaks a rule; `field` names the offending input field where there is one.
+    #[error("{message}")]
+    BadUserInput {
+        /// Input field path, e.g. `bin` or `name`.
+        field: Option<&'static str>,
+        /// What is wrong, in words a client can show.
+        message: String,
+    },
+    /// Anything else. The source is logged, never shown.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// Shorthand for results in resolvers and domain functions.
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// A `BAD_USER_INPUT` error about one input field.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::BadUserInput {
+            field: Some(field),
+            message: message.into(),
+        }
+    }
+
+    /// The `extensions.code` clients switch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// Turns a violation of the named unique index into `err`, and anything else into an
+    /// internal error. The index name follows the migrations' `{table}_{columns}_key` scheme;
+    /// SQLite reports `table.column` instead, so both spellings are recognised.
+    pub fn on_unique(db_err: DbErr, index: &str, sqlite_columns: &str, err: AppError) -> AppError {
+        match db_err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(msg))
+                if msg.contains(index) || msg.contains(sqlite_columns) =>
+            {
+                err
+            }
+            _ => db_err.into(),
+        }
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        Self::Internal(err.into())
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        if let AppError::Internal(source) = &err {
+            tracing::error!(error = ?source, "internal error");
+        }
+        let code = err.code();
+        let field = match &err {
+            AppError::BadUserInput { field, .. } => *field,
+            _ => None,
+        };
+        async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
+            ext.set("code", code);
+            if let Some(field) = field {
+                ext.set("field", field);
+            }
+        })
+    }
+}

@@ -1,0 +1,149 @@
+//! The GraphQL API: schema assembly, per-request context, and the glue shared by the areas in
+//! `graphql/` (each area's resolvers are thin: parse, call one domain function, map).
+
+pub mod accounts;
+pub mod connection;
+pub mod ids;
+pub mod loaders;
+pub mod localized;
+mod node;
+pub mod registry;
+
+use std::sync::{Arc, LazyLock};
+
+use async_graphql::{
+    Context, EmptySubscription, MergedObject, Response, Schema, SchemaBuilder, ServerError,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest},
+};
+use tokio::sync::Mutex;
+
+use crate::{
+    app::App,
+    auth::Viewer,
+    domain::{access::Access, text::Lang},
+};
+
+/// Every query field.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    accounts::AccountQuery,
+    node::NodeQuery,
+    registry::RegistryQuery,
+);
+
+/// Every mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(accounts::AccountMutation, registry::RegistryMutation);
+
+/// Kopir's schema type.
+pub type KopirSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Deepest query accepted; Kopir's deepest useful query (organisation → members → user →
+/// memberships → organisation → region) is far shallower.
+const MAX_DEPTH: usize = 12;
+
+/// The schema without runtime data, so `export-schema` needs no database.
+pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .extension(ErrorCodes)
+}
+
+/// The schema serving requests.
+pub fn schema(app: Arc<App>) -> KopirSchema {
+    schema_builder().data(app).finish()
+}
+
+/// The schema in SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    schema_builder().finish().sdl()
+}
+
+/// What one request knows about its caller.
+pub struct RequestCtx {
+    viewer: Viewer,
+    /// Language for `LocalizedText.text` when the query does not name one.
+    pub lang: Lang,
+    /// Loaded on first use; reset by mutations that change the caller's memberships.
+    access: Mutex<Option<Arc<Access>>>,
+}
+
+impl RequestCtx {
+    /// A context for `viewer`, preferring `lang`.
+    pub fn new(viewer: Viewer, lang: Lang) -> Self {
+        Self {
+            viewer,
+            lang,
+            access: Mutex::new(None),
+        }
+    }
+}
+
+static ANONYMOUS: LazyLock<RequestCtx> =
+    LazyLock::new(|| RequestCtx::new(Viewer::Anonymous, Lang::Ru));
+
+/// The request context; anonymous when the schema runs without one (e.g. in tooling).
+pub fn request<'a>(ctx: &'a Context<'_>) -> &'a RequestCtx {
+    ctx.data_opt::<RequestCtx>().unwrap_or(&ANONYMOUS)
+}
+
+/// The application's shared services.
+pub fn app<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Arc<App>> {
+    ctx.data::<Arc<App>>()
+}
+
+/// The caller's access, loaded from the database at most once per request (until
+/// [`forget_access`]).
+pub async fn access(ctx: &Context<'_>) -> async_graphql::Result<Arc<Access>> {
+    let request = request(ctx);
+    let mut cached = request.access.lock().await;
+    if let Some(access) = &*cached {
+        return Ok(access.clone());
+    }
+    let access = Arc::new(match request.viewer {
+        Viewer::Anonymous => Access::default(),
+        Viewer::User(id) => Access::load(&app(ctx)?.db, id).await?,
+    });
+    *cached = Some(access.clone());
+    Ok(access)
+}
+
+/// Drops the cached access after a mutation changed the caller's memberships, so the rest of
+/// the response (e.g. `viewerRole` in the payload) sees the change.
+pub async fn forget_access(ctx: &Context<'_>) {
+    *request(ctx).access.lock().await = None;
+}
+
+/// The request's DataLoaders.
+pub fn loaders<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a loaders::Loaders> {
+    ctx.data::<loaders::Loaders>()
+}
+
+/// Gives every error an `extensions.code`. Errors raised by Kopir's resolvers carry one already;
+/// the rest come from async-graphql itself rejecting the request (syntax, unknown fields,
+/// argument types, depth), which is the client's input, hence `BAD_USER_INPUT`.
+struct ErrorCodes;
+
+impl ExtensionFactory for ErrorCodes {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(ErrorCodes)
+    }
+}
+
+#[async_trait::async_trait]
+impl Extension for ErrorCodes {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut response = next.run(ctx).await;
+        for error in &mut response.errors {
+            add_default_code(error);
+        }
+        response
+    }
+}
+
+fn add_default_code(error: &mut ServerError) {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_none() {
+        extensions.set("code", "BAD_USER_INPUT");
+    }
+}

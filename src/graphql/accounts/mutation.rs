@@ -1,0 +1,122 @@
+//! Account mutations.
+
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+
+use super::types::AuthPayload;
+use crate::{domain::accounts, graphql::app};
+
+/// A new account.
+#[derive(Debug, InputObject)]
+pub struct RegisterInput {
+    /// E-mail to sign in with.
+    pub email: String,
+    /// 8 to 128 characters.
+    #[graphql(secret)]
+    pub password: String,
+    /// Name shown to others (1 to 100 characters).
+    pub display_name: String,
+}
+
+/// Credentials.
+#[derive(Debug, InputObject)]
+pub struct LoginInput {
+    /// The account's e-mail.
+    pub email: String,
+    /// The account's password.
+    #[graphql(secret)]
+    pub password: String,
+}
+
+/// A refresh token to exchange.
+#[derive(Debug, InputObject)]
+pub struct RefreshTokenInput {
+    /// The `refreshToken` of the current session; it stops working once exchanged.
+    #[graphql(secret)]
+    pub refresh_token: String,
+}
+
+/// A session to end.
+#[derive(Debug, InputObject)]
+pub struct LogoutInput {
+    /// The `refreshToken` of the session to end.
+    #[graphql(secret)]
+    pub refresh_token: String,
+    /// End every session of the account, on all devices.
+    #[graphql(default)]
+    pub all_sessions: bool,
+}
+
+/// The result of `logout`.
+#[derive(SimpleObject)]
+pub struct LogoutPayload {
+    /// How many refresh tokens were revoked (0 when the session had already ended). Access
+    /// tokens already issued stay valid until they expire (at most 15 minutes by default).
+    pub revoked_tokens: u64,
+}
+
+/// Account mutations.
+#[derive(Default)]
+pub struct AccountMutation;
+
+#[Object]
+impl AccountMutation {
+    /// Creates an account and signs it in.
+    async fn register(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; see its type.")] input: RegisterInput,
+    ) -> Result<AuthPayload> {
+        let app = app(ctx)?;
+        let session = accounts::register(
+            &app.db,
+            &app.tokens,
+            &input.email,
+            input.password,
+            &input.display_name,
+        )
+        .await?;
+        Ok(session.into())
+    }
+
+    /// Signs in with e-mail and password.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; see its type.")] input: LoginInput,
+    ) -> Result<AuthPayload> {
+        let app = app(ctx)?;
+        Ok(
+            accounts::login(&app.db, &app.tokens, &input.email, input.password)
+                .await?
+                .into(),
+        )
+    }
+
+    /// Exchanges a refresh token for a new session. Each refresh token works once; presenting a
+    /// used one again ends the whole session.
+    async fn refresh_token(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; see its type.")] input: RefreshTokenInput,
+    ) -> Result<AuthPayload> {
+        let app = app(ctx)?;
+        Ok(
+            accounts::refresh(&app.db, &app.tokens, &input.refresh_token)
+                .await?
+                .into(),
+        )
+    }
+
+    /// Ends a session (or all of the account's sessions).
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The mutation's input; see its type.")] input: LogoutInput,
+    ) -> Result<LogoutPayload> {
+        let revoked =
+            accounts::logout(&app(ctx)?.db, &input.refresh_token, input.all_sessions).await?;
+        Ok(LogoutPayload {
+            revoked_tokens: revoked,
+        })
+    }
+}

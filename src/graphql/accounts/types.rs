@@ -1,0 +1,118 @@
+//! Account object types.
+
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{membership, membership::MembershipRole, user_account};
+
+use crate::{
+    domain::accounts::Session,
+    graphql::{
+        ids::{self, NodeType},
+        loaders,
+        registry::types::Organization,
+    },
+};
+
+/// GraphQL view of User; see the schema description on its `impl`.
+pub struct User(pub user_account::Model);
+
+/// A person who signs in to Kopir. Visible to the person, to members of the same
+/// organisations, and to platform admins.
+#[Object]
+impl User {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::User, self.0.id)
+    }
+
+    /// Sign-in e-mail (lower-cased).
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    /// Name shown to others.
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+
+    /// Whether the user administers the platform for the Management Company.
+    async fn is_platform_admin(&self) -> bool {
+        self.0.is_platform_admin
+    }
+
+    /// The organisations the user belongs to, with roles.
+    async fn memberships(&self, ctx: &Context<'_>) -> Result<Vec<Membership>> {
+        let rows = loaders(ctx)?.memberships_of.load_one(self.0.id).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(Membership)
+            .collect())
+    }
+
+    /// When the account was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// GraphQL view of Membership; see the schema description on its `impl`.
+pub struct Membership(pub membership::Model);
+
+/// A user's membership in an organisation.
+#[Object]
+impl Membership {
+    /// The member's role.
+    async fn role(&self) -> MembershipRole {
+        self.0.role
+    }
+
+    /// The organisation.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        let org = loaders(ctx)?
+            .organizations
+            .load_one(self.0.organization_id)
+            .await?;
+        org.map(Organization)
+            .ok_or_else(|| "organisation missing".into())
+    }
+
+    /// The member.
+    async fn user(&self, ctx: &Context<'_>) -> Result<User> {
+        let user = loaders(ctx)?.users.load_one(self.0.user_id).await?;
+        user.map(User).ok_or_else(|| "user missing".into())
+    }
+
+    /// When the membership began.
+    async fn since(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A signed-in session: send `accessToken` as `Authorization: Bearer …`; before it expires,
+/// exchange `refreshToken` for a new session with `refreshToken`.
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    /// Short-lived bearer token (JWT).
+    pub access_token: String,
+    /// When the access token expires.
+    pub access_token_expires_at: DateTime<Utc>,
+    /// Single-use token for `refreshToken`; keep it secret.
+    pub refresh_token: String,
+    /// When the refresh token expires.
+    pub refresh_token_expires_at: DateTime<Utc>,
+    /// The signed-in user.
+    pub user: User,
+}
+
+impl From<Session> for AuthPayload {
+    fn from(s: Session) -> Self {
+        Self {
+            access_token: s.access_token,
+            access_token_expires_at: s.access_expires_at,
+            refresh_token: s.refresh_token,
+            refresh_token_expires_at: s.refresh_expires_at,
+            user: User(s.user),
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! DataLoaders: every relation a per-row resolver follows goes through one of these, so a page
+//! of N rows costs one query per relation, not N. They are created per request, so nothing is
+//! cached across callers with different rights.
+
+use std::{collections::HashMap, marker::PhantomData};
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use entity::{membership, organization, region, science_city, user_account};
+use sea_orm::{
+    ColumnTrait as _, DatabaseConnection, EntityTrait, QueryFilter as _, QueryOrder as _,
+};
+
+use crate::error::AppError;
+
+/// An entity keyed by an `i64` id.
+pub trait Keyed: EntityTrait {
+    /// The key column.
+    fn key_column() -> Self::Column;
+    /// The key of a row.
+    fn key(model: &Self::Model) -> i64;
+}
+
+macro_rules! keyed {
+    ($($module:ident),*) => {$(
+        impl Keyed for $module::Entity {
+            fn key_column() -> Self::Column {
+                $module::Column::Id
+            }
+            fn key(model: &Self::Model) -> i64 {
+                model.id
+            }
+        }
+    )*};
+}
+keyed!(organization, region, science_city, user_account);
+
+/// Loads rows of `E` by id.
+pub struct ById<E> {
+    db: DatabaseConnection,
+    entity: PhantomData<fn() -> E>,
+}
+
+impl<E: Keyed> Loader<i64> for ById<E>
+where
+    E::Model: Clone + Send + Sync,
+{
+    type Value = E::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, E::Model>, Self::Error> {
+        let rows = E::find()
+            .filter(E::key_column().is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(AppError::from)?;
+        Ok(rows.into_iter().map(|m| (E::key(&m), m)).collect())
+    }
+}
+
+/// Loads memberships grouped by organisation id or by user id.
+pub struct MembershipsBy {
+    db: DatabaseConnection,
+    column: membership::Column,
+}
+
+impl Loader<i64> for MembershipsBy {
+    type Value = Vec<membership::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = membership::Entity::find()
+            .filter(self.column.is_in(keys.iter().copied()))
+            .order_by_asc(membership::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(AppError::from)?;
+        let mut grouped: HashMap<i64, Self::Value> = HashMap::new();
+        for row in rows {
+            let key = match self.column {
+                membership::Column::UserId => row.user_id,
+                _ => row.organization_id,
+            };
+            grouped.entry(key).or_default().push(row);
+        }
+        Ok(grouped)
+    }
+}
+
+/// The loaders of one request.
+pub struct Loaders {
+    /// Organisations by id.
+    pub organizations: DataLoader<ById<organization::Entity>>,
+    /// Regions by id.
+    pub regions: DataLoader<ById<region::Entity>>,
+    /// Science cities by id.
+    pub science_cities: DataLoader<ById<science_city::Entity>>,
+    /// Users by id.
+    pub users: DataLoader<ById<user_account::Entity>>,
+    /// Memberships by organisation id.
+    pub members_of: DataLoader<MembershipsBy>,
+    /// Memberships by user id.
+    pub memberships_of: DataLoader<MembershipsBy>,
+}
+
+impl Loaders {
+    /// Fresh loaders for one request.
+    pub fn new(db: &DatabaseConnection) -> Self {
+        fn by_id<E>(db: &DatabaseConnection) -> DataLoader<ById<E>>
+        where
+            E: Keyed,
+            E::Model: Clone + Send + Sync,
+        {
+            DataLoader::new(
+                ById {
+                    db: db.clone(),
+                    entity: PhantomData,
+                },
+                tokio::spawn,
+            )
+        }
+        let memberships = |column| {
+            DataLoader::new(
+                MembershipsBy {
+                    db: db.clone(),
+                    column,
+                },
+                tokio::spawn,
+            )
+        };
+        Self {
+            organizations: by_id(db),
+            regions: by_id(db),
+            science_cities: by_id(db),
+            users: by_id(db),
+            members_of: memberships(membership::Column::OrganizationId),
+            memberships_of: memberships(membership::Column::UserId),
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! The Relay `Node` interface and `node(id:)`.
+
+use async_graphql::{Context, ID, Interface, Object, Result};
+
+use super::{
+    access,
+    accounts::types::User,
+    ids::{self, NodeType},
+    loaders,
+    registry::types::{Organization, Region, ScienceCity},
+};
+
+/// An object with a global ID, refetchable with `node(id:)`.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global ID."))]
+pub enum Node {
+    /// A region.
+    Region(Region),
+    /// A science city.
+    ScienceCity(ScienceCity),
+    /// An organisation.
+    Organization(Organization),
+    /// A user.
+    User(User),
+}
+
+/// `node(id:)`.
+#[derive(Default)]
+pub struct NodeQuery;
+
+#[Object]
+impl NodeQuery {
+    /// Any object by its global ID; null when it does not exist or the caller may not see it.
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID from any Kopir object.")] id: ID,
+    ) -> Result<Option<Node>> {
+        let Some((kind, key)) = ids::decode(&id) else {
+            return Err(crate::error::AppError::invalid("id", "not a Kopir ID").into());
+        };
+        let loaders = loaders(ctx)?;
+        Ok(match kind {
+            NodeType::Region => loaders
+                .regions
+                .load_one(key)
+                .await?
+                .map(|r| Node::Region(Region(r))),
+            NodeType::ScienceCity => loaders
+                .science_cities
+                .load_one(key)
+                .await?
+                .map(|c| Node::ScienceCity(ScienceCity(c))),
+            NodeType::Organization => loaders
+                .organizations
+                .load_one(key)
+                .await?
+                .map(|o| Node::Organization(Organization(o))),
+            NodeType::User => {
+                let their_orgs = loaders
+                    .memberships_of
+                    .load_one(key)
+                    .await?
+                    .unwrap_or_default();
+                if !access(ctx)
+                    .await?
+                    .can_see_user(key, their_orgs.iter().map(|m| m.organization_id))
+                {
+                    return Ok(None);
+                }
+                loaders
+                    .users
+                    .load_one(key)
+                    .await?
+                    .map(|u| Node::User(User(u)))
+            }
+        })
+    }
+}
