@@ -206,7 +206,8 @@ pub async fn refresh(
 }
 
 /// Revokes the session the refresh token belongs to, or every session of its user; returns how
-/// many refresh tokens were revoked (0 when already signed out).
+/// many live refresh tokens were revoked (0 when already signed out). Used tokens are dead
+/// already and are left as they are.
 pub async fn logout(
     db: &DatabaseConnection,
     presented: &str,
@@ -220,7 +221,8 @@ pub async fn logout(
         .ok_or(AppError::Unauthenticated("unknown refresh token"))?;
     let mut update = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
-        .filter(refresh_token::Column::RevokedAt.is_null());
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .filter(refresh_token::Column::UsedAt.is_null());
     update = if all_sessions {
         update.filter(refresh_token::Column::UserId.eq(row.user_id))
     } else {

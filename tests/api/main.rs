@@ -1,1 +1,10 @@
-//! API tests.
+//! Kopir's integration tests: one binary, every module driving the real HTTP server over a real
+//! database. Database-backed tests run twice, on SQLite and (with `KOPIR_TEST_DATABASE_URL`) on
+//! PostgreSQL.
+
+mod accounts;
+mod helpers;
+mod organizations;
+mod pagination;
+mod schema;
+mod tokens;

@@ -1,0 +1,330 @@
+//! `TestApp`: the real router on a random port over a freshly migrated database (an SQLite file
+//! in a temporary directory, or a fresh schema in the PostgreSQL named by
+//! `KOPIR_TEST_DATABASE_URL`), with typed helpers for GraphQL calls.
+
+use std::sync::{Arc, Mutex};
+
+use kopir::{
+    app::{self, App, AppState},
+    config::{Layer, Settings},
+    db,
+    domain::accounts,
+};
+use reqwest::StatusCode;
+use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
+
+/// The signing secret every TestApp uses, so tests can forge tokens with it or with others.
+pub const JWT_SECRET: &str = "test-secret-that-is-long-enough-0123456789";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    /// A fresh SQLite file.
+    Sqlite,
+    /// A fresh schema in this PostgreSQL database.
+    Postgres(String),
+}
+
+impl Backend {
+    /// PostgreSQL from `KOPIR_TEST_DATABASE_URL`, or `None` (with a notice) when unset. CI sets
+    /// `KOPIR_REQUIRE_POSTGRES=1`, which turns the skip into a failure.
+    pub fn postgres(test: &str) -> Option<Backend> {
+        match std::env::var("KOPIR_TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => Some(Backend::Postgres(url)),
+            _ => {
+                assert!(
+                    std::env::var("KOPIR_REQUIRE_POSTGRES").is_err(),
+                    "KOPIR_REQUIRE_POSTGRES is set but KOPIR_TEST_DATABASE_URL is not"
+                );
+                eprintln!(
+                    "SKIPPED postgres::{test}: KOPIR_TEST_DATABASE_URL is not set \
+                     (e.g. postgres://postgres@127.0.0.1:5432/test)"
+                );
+                None
+            }
+        }
+    }
+}
+
+/// A running Kopir.
+pub struct TestApp {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub base: String,
+    /// HTTP client.
+    pub client: reqwest::Client,
+    /// The service's own pool (for assertions made directly in SQL).
+    pub db: DatabaseConnection,
+    /// Every SQL statement the service ran since the last [`TestApp::take_statements`].
+    statements: Arc<Mutex<Vec<String>>>,
+    _dir: tempfile::TempDir,
+}
+
+/// A GraphQL response: HTTP status and JSON body.
+#[derive(Debug)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// The body.
+    pub body: Value,
+}
+
+impl Reply {
+    /// `data` at a JSON pointer, failing the test on errors.
+    pub fn data(&self, pointer: &str) -> &Value {
+        assert!(
+            self.body.get("errors").is_none(),
+            "unexpected errors: {:#}",
+            self.body
+        );
+        self.body
+            .pointer(&format!("/data{pointer}"))
+            .unwrap_or_else(|| panic!("no data at {pointer}: {:#}", self.body))
+    }
+
+    /// The `extensions.code` of the only error.
+    pub fn error_code(&self) -> &str {
+        let errors = self.body["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("expected an error: {:#}", self.body));
+        assert_eq!(errors.len(), 1, "expected one error: {:#}", self.body);
+        errors[0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("error without code: {:#}", self.body))
+    }
+
+    /// The `extensions.field` of the only error.
+    pub fn error_field(&self) -> Option<&str> {
+        self.body["errors"][0]["extensions"]["field"].as_str()
+    }
+}
+
+impl TestApp {
+    /// Starts a service on `backend`.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let (url, schema) = match &backend {
+            Backend::Sqlite => (
+                format!("sqlite://{}", dir.path().join("kopir.db").display()),
+                None,
+            ),
+            Backend::Postgres(url) => (url.clone(), Some(fresh_pg_schema(url).await)),
+        };
+        let settings = Settings::from_layer(Layer {
+            database_url: Some(url.clone()),
+            jwt_secret: Some(JWT_SECRET.into()),
+            ..Layer::default()
+        })
+        .expect("settings");
+        let mut db = db::connect_with(&url, settings.db_max_connections, |o| {
+            if let Some(schema) = &schema {
+                o.set_schema_search_path(schema.clone());
+            }
+        })
+        .await
+        .expect("database");
+        let statements = Arc::new(Mutex::new(Vec::new()));
+        let log = statements.clone();
+        db.set_metric_callback(move |info| {
+            if let Ok(mut log) = log.lock() {
+                log.push(info.statement.sql.clone());
+            }
+        });
+        db::migrate(&db).await.expect("migrations");
+        let secret = secrecy::SecretString::from(JWT_SECRET);
+        let app = App {
+            db: db.clone(),
+            tokens: app::token_config(&settings, &secret).expect("tokens"),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let router = app::router(AppState::new(app));
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        statements.lock().expect("lock").clear();
+        TestApp {
+            base,
+            client: reqwest::Client::new(),
+            db,
+            statements,
+            _dir: dir,
+        }
+    }
+
+    /// Posts a GraphQL request, optionally with a bearer token.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Reply {
+        post(&self.client, &self.base, token, query, variables).await
+    }
+
+    /// Like [`TestApp::gql`], on its own task, for concurrent requests.
+    pub fn spawn_gql(
+        &self,
+        token: Option<String>,
+        query: &'static str,
+        variables: Value,
+    ) -> tokio::task::JoinHandle<Reply> {
+        let (client, base) = (self.client.clone(), self.base.clone());
+        tokio::spawn(async move { post(&client, &base, token.as_deref(), query, variables).await })
+    }
+
+    /// Registers a user and returns their access token.
+    pub async fn register(&self, email: &str) -> String {
+        let reply = self
+            .gql(
+                None,
+                "mutation($email: String!) { register(input: { email: $email, password: \"correct horse battery\", displayName: \"Test User\" }) { accessToken } }",
+                json!({ "email": email }),
+            )
+            .await;
+        reply
+            .data("/register/accessToken")
+            .as_str()
+            .expect("token")
+            .to_owned()
+    }
+
+    /// Signs in and returns the whole `login` payload.
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        self.gql(
+            None,
+            "mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken refreshToken user { id email } } }",
+            json!({ "e": email, "p": password }),
+        )
+        .await
+    }
+
+    /// Creates a platform admin through the bootstrap path and returns their access token.
+    pub async fn admin(&self) -> String {
+        accounts::bootstrap_admin(
+            &self.db,
+            "admin@kopir.kz",
+            "admin password 1".into(),
+            "Admin",
+        )
+        .await
+        .expect("bootstrap admin");
+        let reply = self.login("admin@kopir.kz", "admin password 1").await;
+        reply
+            .data("/login/accessToken")
+            .as_str()
+            .expect("token")
+            .to_owned()
+    }
+
+    /// Creates an organisation as `token`'s user and returns its global ID.
+    pub async fn create_org(&self, token: &str, name: &str, bin: &str) -> String {
+        let reply = self
+            .gql(
+                Some(token),
+                "mutation($name: String!, $bin: String!) { createOrganization(input: { kind: ENTERPRISE, name: { en: $name }, bin: $bin, regionCode: \"KZ-75\" }) { organization { id } } }",
+                json!({ "name": name, "bin": bin }),
+            )
+            .await;
+        reply
+            .data("/createOrganization/organization/id")
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
+    /// The SQL statements run since the last call, and resets the log.
+    pub fn take_statements(&self) -> Vec<String> {
+        std::mem::take(&mut *self.statements.lock().expect("lock"))
+    }
+
+    /// Counts rows with a plain SQL statement (same text on both databases).
+    pub async fn count(&self, sql: &str) -> i64 {
+        use sea_orm::{ConnectionTrait as _, Statement};
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                self.db.get_database_backend(),
+                sql.to_owned(),
+            ))
+            .await
+            .expect("query")
+            .expect("one row");
+        row.try_get_by_index::<i64>(0).expect("count")
+    }
+}
+
+async fn post(
+    client: &reqwest::Client,
+    base: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> Reply {
+    let mut request = client
+        .post(format!("{base}/graphql"))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status();
+    let body = response.json().await.expect("JSON body");
+    Reply { status, body }
+}
+
+/// Creates an empty schema for one test, so tests run in parallel without seeing each other.
+async fn fresh_pg_schema(url: &str) -> String {
+    use sea_orm::ConnectionTrait as _;
+    let admin = db::connect(url, 1)
+        .await
+        .expect("PostgreSQL reachable at KOPIR_TEST_DATABASE_URL");
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("random");
+    let schema = format!(
+        "kopir_test_{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    admin
+        .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+        .await
+        .expect("create schema");
+    schema
+}
+
+/// `count` distinct valid BINs: registered January 2024, resident legal entity, head office,
+/// serials counting up from 1 (serials for which no check digit exists are passed over).
+pub fn bins(count: usize) -> Vec<String> {
+    (1u32..)
+        .filter_map(|serial| {
+            let body = format!("240140{serial:05}");
+            let digits: Vec<u32> = body.chars().filter_map(|c| c.to_digit(10)).collect();
+            kopir::domain::bin::check_digit(&digits).map(|d| format!("{body}{d}"))
+        })
+        .take(count)
+        .collect()
+}
+
+/// Generates `mod sqlite` and `mod postgres` with one `#[tokio::test]` per listed test
+/// function, each taking a fresh `TestApp` on that backend.
+#[macro_export]
+macro_rules! db_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await;
+                    super::$name(app).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(backend) = $crate::helpers::Backend::postgres(stringify!($name)) else {
+                        return;
+                    };
+                    let app = $crate::helpers::TestApp::spawn(backend).await;
+                    super::$name(app).await;
+                }
+            )*
+        }
+    };
+}

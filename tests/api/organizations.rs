@@ -1,0 +1,480 @@
+//! The registry: organisations, memberships and science cities, with their rules and rights.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, bins};
+
+const CREATE: &str = "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id kind bin country name { kk ru en text(lang: KK) } region { code } viewerRole members { role user { email } } } } }";
+const UPDATE: &str = "mutation($input: UpdateOrganizationInput!) { updateOrganization(input: $input) { organization { id name { en ru } website description { en } } } }";
+
+fn org_input(bin: &str) -> Value {
+    json!({ "kind": "UNIVERSITY", "name": { "en": "Satbayev University", "kk": "Сәтбаев университеті" }, "bin": bin, "regionCode": "KZ-75" })
+}
+
+async fn register_login_create_and_update(app: TestApp) {
+    app.register("rector@satbayev.kz").await;
+    let token = app
+        .login("rector@satbayev.kz", "correct horse battery")
+        .await;
+    let token = token
+        .data("/login/accessToken")
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let bin = &bins(1)[0];
+
+    let created = app
+        .gql(Some(&token), CREATE, json!({ "input": org_input(bin) }))
+        .await;
+    let org = created.data("/createOrganization/organization");
+    assert_eq!(org["kind"], "UNIVERSITY");
+    assert_eq!(org["bin"], json!(bin));
+    assert_eq!(org["country"], "KZ");
+    assert_eq!(
+        org["name"],
+        json!({ "kk": "Сәтбаев университеті", "ru": null, "en": "Satbayev University", "text": "Сәтбаев университеті" })
+    );
+    assert_eq!(org["region"]["code"], "KZ-75");
+    assert_eq!(org["viewerRole"], "ADMIN");
+    assert_eq!(
+        org["members"],
+        json!([{ "role": "ADMIN", "user": { "email": "rector@satbayev.kz" } }])
+    );
+    let id = org["id"].as_str().expect("id").to_owned();
+
+    let updated = app
+        .gql(
+            Some(&token),
+            UPDATE,
+            json!({ "input": { "id": id, "name": { "en": "Satbayev University", "ru": "Университет Сатпаева" }, "website": "https://satbayev.university", "description": { "en": "Technical research university" } } }),
+        )
+        .await;
+    assert_eq!(
+        updated.data("/updateOrganization/organization"),
+        &json!({ "id": id, "name": { "en": "Satbayev University", "ru": "Университет Сатпаева" }, "website": "https://satbayev.university", "description": { "en": "Technical research university" } })
+    );
+    // `null` clears an optional field; omitting it leaves it.
+    let cleared = app
+        .gql(
+            Some(&token),
+            UPDATE,
+            json!({ "input": { "id": id, "website": null } }),
+        )
+        .await;
+    assert_eq!(
+        cleared.data("/updateOrganization/organization/website"),
+        &Value::Null
+    );
+    assert_eq!(
+        cleared.data("/updateOrganization/organization/description/en"),
+        "Technical research university"
+    );
+
+    let fetched = app.gql(None, "query($id: ID!) { organization(id: $id) { name { ru } members { role } } node(id: $id) { id } }", json!({ "id": id })).await;
+    assert_eq!(
+        fetched.data("/organization/name/ru"),
+        "Университет Сатпаева"
+    );
+    assert_eq!(
+        fetched.data("/organization/members"),
+        &Value::Null,
+        "strangers do not see members"
+    );
+    assert_eq!(fetched.data("/node/id"), &json!(id));
+}
+
+async fn another_organisations_member_is_forbidden(app: TestApp) {
+    let owner = app.register("owner@a.kz").await;
+    let stranger = app.register("stranger@b.kz").await;
+    let b = bins(2);
+    let org_a = app.create_org(&owner, "Org A", &b[0]).await;
+    app.create_org(&stranger, "Org B", &b[1]).await;
+
+    let reply = app
+        .gql(
+            Some(&stranger),
+            UPDATE,
+            json!({ "input": { "id": org_a, "name": { "en": "Hijacked" } } }),
+        )
+        .await;
+    assert_eq!(reply.error_code(), "FORBIDDEN");
+    let anonymous = app
+        .gql(
+            None,
+            UPDATE,
+            json!({ "input": { "id": org_a, "name": { "en": "Hijacked" } } }),
+        )
+        .await;
+    assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
+    let add = "mutation($org: ID!, $email: String!) { addMember(input: { organizationId: $org, email: $email }) { membership { role } } }";
+    let reply = app
+        .gql(
+            Some(&stranger),
+            add,
+            json!({ "org": org_a, "email": "stranger@b.kz" }),
+        )
+        .await;
+    assert_eq!(reply.error_code(), "FORBIDDEN");
+
+    let name = app
+        .gql(
+            None,
+            "query($id: ID!) { organization(id: $id) { name { en } } }",
+            json!({ "id": org_a }),
+        )
+        .await;
+    assert_eq!(name.data("/organization/name/en"), "Org A");
+    assert_eq!(app.count("SELECT COUNT(*) FROM membership").await, 2);
+}
+
+async fn members_added_by_an_admin_can_edit_but_not_manage(app: TestApp) {
+    let owner = app.register("owner@a.kz").await;
+    let colleague = app.register("colleague@a.kz").await;
+    let org = app.create_org(&owner, "Org A", &bins(1)[0]).await;
+    let add = "mutation($org: ID!, $email: String!) { addMember(input: { organizationId: $org, email: $email }) { membership { role user { email } organization { id } } } }";
+
+    let added = app
+        .gql(
+            Some(&owner),
+            add,
+            json!({ "org": org, "email": "Colleague@A.kz" }),
+        )
+        .await;
+    assert_eq!(
+        added.data("/addMember/membership"),
+        &json!({ "role": "MEMBER", "user": { "email": "colleague@a.kz" }, "organization": { "id": org } })
+    );
+    let again = app
+        .gql(
+            Some(&owner),
+            add,
+            json!({ "org": org, "email": "colleague@a.kz" }),
+        )
+        .await;
+    assert_eq!(again.error_code(), "BAD_USER_INPUT");
+    assert_eq!(again.error_field(), Some("email"));
+    let nobody = app
+        .gql(
+            Some(&owner),
+            add,
+            json!({ "org": org, "email": "nobody@a.kz" }),
+        )
+        .await;
+    assert_eq!(nobody.error_code(), "NOT_FOUND");
+
+    let edit = app
+        .gql(
+            Some(&colleague),
+            UPDATE,
+            json!({ "input": { "id": org, "name": { "en": "Org A Ltd" } } }),
+        )
+        .await;
+    assert_eq!(
+        edit.data("/updateOrganization/organization/name/en"),
+        "Org A Ltd"
+    );
+    let manage = app
+        .gql(
+            Some(&colleague),
+            add,
+            json!({ "org": org, "email": "owner@a.kz" }),
+        )
+        .await;
+    assert_eq!(manage.error_code(), "FORBIDDEN");
+    let bin_change = app
+        .gql(
+            Some(&owner),
+            UPDATE,
+            json!({ "input": { "id": org, "bin": bins(2)[1] } }),
+        )
+        .await;
+    assert_eq!(
+        bin_change.error_code(),
+        "FORBIDDEN",
+        "only platform admins change a BIN"
+    );
+}
+
+async fn invalid_bins_are_refused_and_nothing_is_written(app: TestApp) {
+    let token = app.register("bins@example.kz").await;
+    let vectors = include_str!("../fixtures/bin_iin_test_vectors.csv");
+    let mut refused = 0;
+    for line in vectors.lines().skip(1) {
+        let cols: Vec<&str> = line.splitn(4, ',').collect();
+        // Every invalid BIN vector, and every IIN: a personal number is not a BIN.
+        if cols[1] == "BIN" && cols[2] == "true" {
+            continue;
+        }
+        let reply = app
+            .gql(Some(&token), CREATE, json!({ "input": org_input(cols[0]) }))
+            .await;
+        assert_eq!(reply.error_code(), "BAD_USER_INPUT", "{line}");
+        assert_eq!(reply.error_field(), Some("bin"), "{line}");
+        refused += 1;
+    }
+    assert_eq!(refused, 11);
+    for (input, field) in [
+        (
+            json!({ "kind": "ENTERPRISE", "name": { "en": "No BIN" }, "regionCode": "KZ-75" }),
+            "bin",
+        ),
+        (
+            json!({ "kind": "ENTERPRISE", "name": { "en": "No region" }, "bin": bins(1)[0] }),
+            "regionCode",
+        ),
+        (
+            json!({ "kind": "ENTERPRISE", "name": { "en": "Bad region" }, "bin": bins(1)[0], "regionCode": "KZ-99" }),
+            "regionCode",
+        ),
+        (
+            json!({ "kind": "ENTERPRISE", "name": { "en": " ", "ru": "" }, "bin": bins(1)[0], "regionCode": "KZ-75" }),
+            "name",
+        ),
+        (
+            json!({ "kind": "INVESTOR", "name": { "en": "EBRD" }, "country": "GB", "bin": bins(1)[0] }),
+            "bin",
+        ),
+        (
+            json!({ "kind": "ENTERPRISE", "name": { "en": "Site" }, "bin": bins(1)[0], "regionCode": "KZ-75", "website": "ftp://x" }),
+            "website",
+        ),
+    ] {
+        let reply = app
+            .gql(Some(&token), CREATE, json!({ "input": input }))
+            .await;
+        assert_eq!(reply.error_code(), "BAD_USER_INPUT", "{input}");
+        assert_eq!(reply.error_field(), Some(field), "{input}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM organization").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM membership").await, 0);
+
+    // A foreign organisation has neither BIN nor region.
+    let ebrd = json!({ "kind": "INVESTOR", "name": { "en": "EBRD" }, "country": "gb" });
+    let reply = app
+        .gql(Some(&token), CREATE, json!({ "input": ebrd }))
+        .await;
+    assert_eq!(reply.data("/createOrganization/organization/country"), "GB");
+    assert_eq!(
+        reply.data("/createOrganization/organization/bin"),
+        &Value::Null
+    );
+}
+
+async fn a_duplicate_bin_gets_a_clear_error(app: TestApp) {
+    let first = app.register("first@example.kz").await;
+    let second = app.register("second@example.kz").await;
+    let bin = &bins(1)[0];
+    app.create_org(&first, "First", bin).await;
+    let reply = app
+        .gql(Some(&second), CREATE, json!({ "input": org_input(bin) }))
+        .await;
+    assert_eq!(reply.error_code(), "BAD_USER_INPUT");
+    assert_eq!(reply.error_field(), Some("bin"));
+    assert_eq!(
+        reply.body["errors"][0]["message"],
+        "an organisation with this BIN is already registered"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM organization").await, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM membership").await,
+        1,
+        "the loser got no membership"
+    );
+}
+
+async fn science_cities_are_run_by_platform_admins(app: TestApp) {
+    let admin = app.admin().await;
+    let user = app.register("user@example.kz").await;
+    let create = "mutation($input: CreateScienceCityInput!) { createScienceCity(input: $input) { scienceCity { id status name { en } region { code } } } }";
+    let input = json!({ "name": { "en": "Alatau Science City", "kk": "Алатау ғылым қаласы" }, "regionCode": "KZ-19" });
+    assert_eq!(
+        app.gql(Some(&user), create, json!({ "input": input }))
+            .await
+            .error_code(),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.gql(None, create, json!({ "input": input }))
+            .await
+            .error_code(),
+        "UNAUTHENTICATED"
+    );
+    let city = app
+        .gql(Some(&admin), create, json!({ "input": input }))
+        .await;
+    assert_eq!(
+        city.data("/createScienceCity/scienceCity/status"),
+        "CANDIDATE"
+    );
+    assert_eq!(
+        city.data("/createScienceCity/scienceCity/region/code"),
+        "KZ-19"
+    );
+    let city_id = city
+        .data("/createScienceCity/scienceCity/id")
+        .as_str()
+        .expect("id")
+        .to_owned();
+
+    let update = "mutation($input: UpdateScienceCityInput!) { updateScienceCity(input: $input) { scienceCity { status } } }";
+    let skip = app
+        .gql(
+            Some(&admin),
+            update,
+            json!({ "input": { "id": city_id, "status": "ACTIVE" } }),
+        )
+        .await;
+    assert_eq!(skip.error_code(), "BAD_USER_INPUT");
+    let step = app
+        .gql(
+            Some(&admin),
+            update,
+            json!({ "input": { "id": city_id, "status": "DESIGNATED" } }),
+        )
+        .await;
+    assert_eq!(
+        step.data("/updateScienceCity/scienceCity/status"),
+        "DESIGNATED"
+    );
+    let back = app
+        .gql(
+            Some(&admin),
+            update,
+            json!({ "input": { "id": city_id, "status": "CANDIDATE" } }),
+        )
+        .await;
+    assert_eq!(back.error_code(), "BAD_USER_INPUT");
+
+    // An organisation joins a science city only in the city's own region.
+    let b = bins(2);
+    let elsewhere = json!({ "kind": "TECHNOPARK", "name": { "en": "Park" }, "bin": b[0], "regionCode": "KZ-75", "scienceCityId": city_id });
+    let reply = app
+        .gql(Some(&user), CREATE, json!({ "input": elsewhere }))
+        .await;
+    assert_eq!(reply.error_field(), Some("scienceCityId"));
+    let inside = json!({ "kind": "TECHNOPARK", "name": { "en": "Park" }, "bin": b[1], "regionCode": "KZ-19", "scienceCityId": city_id });
+    app.gql(Some(&user), CREATE, json!({ "input": inside }))
+        .await
+        .data("/createOrganization");
+    let moved = app
+        .gql(
+            Some(&admin),
+            update,
+            json!({ "input": { "id": city_id, "regionCode": "KZ-75" } }),
+        )
+        .await;
+    assert_eq!(
+        moved.error_field(),
+        Some("regionCode"),
+        "a city with members cannot move"
+    );
+
+    let list = app
+        .gql(None, "query($id: ID!) { scienceCities(filter: { status: DESIGNATED }) { totalCount nodes { name { text(lang: KK) } } } organizations(filter: { scienceCityId: $id }) { totalCount nodes { name { en } scienceCity { id } } } }", json!({ "id": city_id }))
+        .await;
+    assert_eq!(
+        list.data("/scienceCities"),
+        &json!({ "totalCount": 1, "nodes": [{ "name": { "text": "Алатау ғылым қаласы" } }] })
+    );
+    assert_eq!(
+        list.data("/organizations"),
+        &json!({ "totalCount": 1, "nodes": [{ "name": { "en": "Park" }, "scienceCity": { "id": city_id } }] })
+    );
+}
+
+async fn management_companies_are_registered_by_platform_admins(app: TestApp) {
+    let user = app.register("user@example.kz").await;
+    let admin = app.admin().await;
+    let b = bins(2);
+    let input = |bin: &str| json!({ "kind": "MANAGEMENT_COMPANY", "name": { "en": "MC" }, "bin": bin, "regionCode": "KZ-71" });
+    assert_eq!(
+        app.gql(Some(&user), CREATE, json!({ "input": input(&b[0]) }))
+            .await
+            .error_code(),
+        "FORBIDDEN"
+    );
+    let created = app
+        .gql(Some(&admin), CREATE, json!({ "input": input(&b[1]) }))
+        .await;
+    assert_eq!(
+        created.data("/createOrganization/organization/kind"),
+        "MANAGEMENT_COMPANY"
+    );
+}
+
+async fn organizations_filter_by_kind_region_and_text(app: TestApp) {
+    let token = app.register("filter@example.kz").await;
+    let b = bins(3);
+    for (kind, name, region, bin) in [
+        (
+            "UNIVERSITY",
+            json!({ "kk": "Қарағанды техникалық университеті" }),
+            "KZ-35",
+            &b[0],
+        ),
+        (
+            "ENTERPRISE",
+            json!({ "ru": "Қазақмыс корпорациясы", "en": "Kazakhmys" }),
+            "KZ-35",
+            &b[1],
+        ),
+        (
+            "ENTERPRISE",
+            json!({ "en": "Almaty 100% Fresh_Foods" }),
+            "KZ-75",
+            &b[2],
+        ),
+    ] {
+        let input = json!({ "kind": kind, "name": name, "bin": bin, "regionCode": region });
+        app.gql(Some(&token), CREATE, json!({ "input": input }))
+            .await
+            .data("/createOrganization");
+    }
+    let query = "query($f: OrganizationFilterInput) { organizations(filter: $f) { totalCount nodes { bin } } }";
+    let cases = [
+        (json!({ "kind": "ENTERPRISE" }), vec![&b[1], &b[2]]),
+        (json!({ "regionCode": "KZ-35" }), vec![&b[0], &b[1]]),
+        (
+            json!({ "regionCode": "350000000", "kind": "UNIVERSITY" }),
+            vec![&b[0]],
+        ),
+        (json!({ "text": "ҚАРАҒАНДЫ" }), vec![&b[0]]),
+        (json!({ "text": "kazakhmys" }), vec![&b[1]]),
+        (json!({ "text": "100%" }), vec![&b[2]]),
+        (json!({ "text": "_" }), vec![&b[2]]),
+        (json!({ "text": &b[1][..8] }), vec![&b[0], &b[1], &b[2]]),
+        (json!({ "text": "nothing like it" }), vec![]),
+    ];
+    for (filter, expected) in cases {
+        let reply = app.gql(None, query, json!({ "f": filter })).await;
+        let got: Vec<&str> = reply
+            .data("/organizations/nodes")
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|n| n["bin"].as_str().expect("bin"))
+            .collect();
+        let expected: Vec<&str> = expected.iter().map(|s| s.as_str()).collect();
+        assert_eq!(got, expected, "{filter}");
+        assert_eq!(
+            reply.data("/organizations/totalCount"),
+            expected.len(),
+            "{filter}"
+        );
+    }
+    let unknown = app
+        .gql(None, query, json!({ "f": { "regionCode": "KZ-00" } }))
+        .await;
+    assert_eq!(unknown.error_code(), "BAD_USER_INPUT");
+}
+
+crate::db_tests!(
+    register_login_create_and_update,
+    another_organisations_member_is_forbidden,
+    members_added_by_an_admin_can_edit_but_not_manage,
+    invalid_bins_are_refused_and_nothing_is_written,
+    a_duplicate_bin_gets_a_clear_error,
+    science_cities_are_run_by_platform_admins,
+    management_companies_are_registered_by_platform_admins,
+    organizations_filter_by_kind_region_and_text,
+);

@@ -1,0 +1,204 @@
+//! Access tokens: every malformed, forged or out-of-date token is refused with
+//! `UNAUTHENTICATED` (HTTP 401) before any resolver runs; a valid one passes.
+
+use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{JWT_SECRET, TestApp};
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn claims(sub: &str) -> Value {
+    json!({ "sub": sub, "iss": "kopir", "aud": "kopir-api", "exp": now() + 600, "nbf": now() - 5, "iat": now() - 5 })
+}
+
+fn sign(claims: &Value, secret: &str, kid: Option<&str>, alg: Algorithm) -> String {
+    let mut header = Header::new(alg);
+    header.kid = kid.map(str::to_owned);
+    jsonwebtoken::encode(
+        &header,
+        claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("sign")
+}
+
+fn with(mut claims: Value, key: &str, value: Value) -> Value {
+    if value.is_null() {
+        claims.as_object_mut().expect("object").remove(key);
+    } else {
+        claims[key] = value;
+    }
+    claims
+}
+
+async fn forged_and_stale_tokens_are_refused(app: TestApp) {
+    let token = app.register("jwt@example.kz").await;
+    let valid = app.gql(Some(&token), "{ me { email } }", json!({})).await;
+    assert_eq!(valid.data("/me/email"), "jwt@example.kz");
+    let sub = jsonwebtoken::dangerous::insecure_decode::<Value>(&token)
+        .expect("decodes")
+        .claims["sub"]
+        .as_str()
+        .expect("sub")
+        .to_owned();
+    let good = claims(&sub);
+    // Our own forgery with the right secret works, so each case below differs in one thing only.
+    let control = sign(&good, JWT_SECRET, Some("k1"), Algorithm::HS256);
+    assert_eq!(
+        app.gql(Some(&control), "{ me { email } }", json!({}))
+            .await
+            .data("/me/email"),
+        "jwt@example.kz"
+    );
+
+    let (header, payload, signature) = {
+        let mut parts = control.split('.');
+        (
+            parts.next().expect("h"),
+            parts.next().expect("p"),
+            parts.next().expect("s"),
+        )
+    };
+    let tampered_payload =
+        URL_SAFE_NO_PAD.encode(with(good.clone(), "sub", json!("999999")).to_string());
+    let none_header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT","kid":"k1"}"#);
+
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "expired beyond the 30 s leeway",
+            sign(
+                &with(good.clone(), "exp", json!(now() - 31)),
+                JWT_SECRET,
+                Some("k1"),
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "missing exp",
+            sign(
+                &with(good.clone(), "exp", Value::Null),
+                JWT_SECRET,
+                Some("k1"),
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "not yet valid (nbf)",
+            sign(
+                &with(good.clone(), "nbf", json!(now() + 120)),
+                JWT_SECRET,
+                Some("k1"),
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "wrong audience",
+            sign(
+                &with(good.clone(), "aud", json!("someone-else")),
+                JWT_SECRET,
+                Some("k1"),
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "missing audience",
+            sign(
+                &with(good.clone(), "aud", Value::Null),
+                JWT_SECRET,
+                Some("k1"),
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "wrong issuer",
+            sign(
+                &with(good.clone(), "iss", json!("evil")),
+                JWT_SECRET,
+                Some("k1"),
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "missing issuer",
+            sign(
+                &with(good.clone(), "iss", Value::Null),
+                JWT_SECRET,
+                Some("k1"),
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "other secret",
+            sign(
+                &good,
+                "another-secret-that-is-long-enough-012345",
+                Some("k1"),
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "other algorithm (HS512)",
+            sign(&good, JWT_SECRET, Some("k1"), Algorithm::HS512),
+        ),
+        (
+            "unknown kid",
+            sign(&good, JWT_SECRET, Some("k2"), Algorithm::HS256),
+        ),
+        ("no kid", sign(&good, JWT_SECRET, None, Algorithm::HS256)),
+        (
+            "tampered payload",
+            format!("{header}.{tampered_payload}.{signature}"),
+        ),
+        ("alg none", format!("{none_header}.{payload}.")),
+        ("garbage", "not.a.token".to_owned()),
+    ];
+    for (case, token) in cases {
+        let reply = app.gql(Some(&token), "{ me { email } }", json!({})).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNAUTHORIZED,
+            "{case}: {:#}",
+            reply.body
+        );
+        assert_eq!(reply.error_code(), "UNAUTHENTICATED", "{case}");
+        assert_eq!(reply.body["data"], Value::Null, "{case}");
+    }
+    // Refused tokens never reach a mutation: nothing is written.
+    let bad = sign(
+        &with(good, "exp", json!(now() - 31)),
+        JWT_SECRET,
+        Some("k1"),
+        Algorithm::HS256,
+    );
+    let before = app.count("SELECT COUNT(*) FROM organization").await;
+    let reply = app
+        .gql(
+            Some(&bad),
+            "mutation { createOrganization(input: { kind: ENTERPRISE, name: { en: \"X\" }, bin: \"940140000385\", regionCode: \"KZ-75\" }) { organization { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(reply.error_code(), "UNAUTHENTICATED");
+    assert_eq!(app.count("SELECT COUNT(*) FROM organization").await, before);
+}
+
+async fn a_token_for_a_deleted_account_is_refused(app: TestApp) {
+    use sea_orm::ConnectionTrait as _;
+    let token = app.register("gone@example.kz").await;
+    app.db
+        .execute_unprepared("DELETE FROM user_account WHERE email = 'gone@example.kz'")
+        .await
+        .expect("delete");
+    let reply = app.gql(Some(&token), "{ me { email } }", json!({})).await;
+    assert_eq!(reply.error_code(), "UNAUTHENTICATED");
+}
+
+crate::db_tests!(
+    forged_and_stale_tokens_are_refused,
+    a_token_for_a_deleted_account_is_refused
+);
