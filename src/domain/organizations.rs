@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveModelTrait as _,
     ActiveValue::Set,
     ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
-    Select,
+    QuerySelect as _, Select,
     sea_query::{Expr, ExprTrait as _, LikeExpr},
 };
 
@@ -273,7 +273,10 @@ pub async fn update(
     changes: OrganizationChanges,
 ) -> AppResult<organization::Model> {
     let txn = db::begin_write(db).await?;
+    // The update rewrites the whole row from what it read, so the read must lock the row
+    // (`FOR UPDATE` on PostgreSQL; SQLite's immediate transaction already excludes writers).
     let current = organization::Entity::find_by_id(id)
+        .lock_exclusive()
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("organisation"))?;

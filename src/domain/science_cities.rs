@@ -7,7 +7,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
-    EntityTrait as _, PaginatorTrait as _, QueryFilter as _, Select,
+    EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QuerySelect as _, Select,
 };
 
 use super::{access::Access, regions, text::Localized};
@@ -91,7 +91,9 @@ pub async fn update(
 ) -> AppResult<science_city::Model> {
     access.require_platform_admin()?;
     let txn = db::begin_write(db).await?;
+    // Locked for the same reason as in `organizations::update`.
     let current = science_city::Entity::find_by_id(id)
+        .lock_exclusive()
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound("science city"))?;

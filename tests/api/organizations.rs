@@ -468,7 +468,57 @@ async fn organizations_filter_by_kind_region_and_text(app: TestApp) {
     assert_eq!(unknown.error_code(), "BAD_USER_INPUT");
 }
 
+/// An update that starts while another transaction is changing the same organisation waits for
+/// it and then applies its change on top, so neither is lost. The test holds that other
+/// transaction itself, which makes the interleaving certain rather than lucky: a plain read
+/// would see the old row and write it back over the test's change.
+async fn an_update_never_overwrites_a_concurrent_one(app: TestApp) {
+    use sea_orm::{ConnectionTrait as _, DbBackend};
+    let token = app.register("racer@example.kz").await;
+    let org = app.create_org(&token, "Original", &bins(1)[0]).await;
+    let id = app.count("SELECT MAX(id) FROM organization").await;
+
+    let txn = kopir::db::begin_write(&app.db).await.expect("begin");
+    if app.db.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!(
+            "SELECT id FROM organization WHERE id = {id} FOR UPDATE"
+        ))
+        .await
+        .expect("lock");
+    }
+    let update = app.spawn_gql(
+        Some(token.clone()),
+        UPDATE,
+        json!({ "input": { "id": org, "website": "https://example.kz" } }),
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !update.is_finished(),
+        "the update must wait for the open transaction"
+    );
+    txn.execute_unprepared(&format!(
+        "UPDATE organization SET name_en = 'Renamed' WHERE id = {id}"
+    ))
+    .await
+    .expect("update");
+    txn.commit().await.expect("commit");
+
+    update.await.expect("task").data("/updateOrganization");
+    let now = app
+        .gql(
+            None,
+            "query($id: ID!) { organization(id: $id) { name { en } website } }",
+            json!({ "id": org }),
+        )
+        .await;
+    assert_eq!(
+        now.data("/organization"),
+        &json!({ "name": { "en": "Renamed" }, "website": "https://example.kz" })
+    );
+}
+
 crate::db_tests!(
+    an_update_never_overwrites_a_concurrent_one,
     register_login_create_and_update,
     another_organisations_member_is_forbidden,
     members_added_by_an_admin_can_edit_but_not_manage,
