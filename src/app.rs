@@ -6,9 +6,10 @@ use anyhow::Context as _;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, FromRef, State},
+    extract::{DefaultBodyLimit, FromRef, Request, State},
     http::{HeaderMap, StatusCode, header},
-    response::IntoResponse,
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
 use sea_orm::DatabaseConnection;
@@ -23,7 +24,7 @@ use crate::{
     config::Settings,
     db,
     domain::{accounts::TokenConfig, text::Lang},
-    graphql::{self, KopirSchema, RequestCtx, loaders::Loaders},
+    graphql::{self, KopirSchema, ReadOnlySchema, RequestCtx, loaders::Loaders},
 };
 
 /// Largest request body accepted (the API contract's limit).
@@ -45,6 +46,8 @@ pub struct AppState {
     pub app: Arc<App>,
     /// The GraphQL schema, built once.
     pub schema: KopirSchema,
+    /// The query-only schema for `GET`.
+    pub read_only: ReadOnlySchema,
 }
 
 impl FromRef<AppState> for Arc<JwtKeys> {
@@ -59,6 +62,7 @@ impl AppState {
         let app = Arc::new(app);
         Self {
             schema: graphql::schema(app.clone()),
+            read_only: graphql::read_only_schema(app.clone()),
             app,
         }
     }
@@ -90,7 +94,12 @@ pub fn token_config(
 /// The HTTP router.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/graphql", post(graphql_handler).get(graphql_handler))
+        .route(
+            "/graphql",
+            post(graphql_post)
+                .layer(middleware::from_fn(require_json))
+                .get(graphql_get),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .with_state(state)
@@ -110,22 +119,63 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
-async fn graphql_handler(
+async fn graphql_post(
     State(state): State<AppState>,
     viewer: Viewer,
     headers: HeaderMap,
     request: GraphQLRequest,
 ) -> GraphQLResponse {
+    let request = with_request_data(request.into_inner(), &state, viewer, &headers);
+    state.schema.execute(request).await.into()
+}
+
+async fn graphql_get(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let request = with_request_data(request.into_inner(), &state, viewer, &headers);
+    state.read_only.execute(request).await.into()
+}
+
+fn with_request_data(
+    request: async_graphql::Request,
+    state: &AppState,
+    viewer: Viewer,
+    headers: &HeaderMap,
+) -> async_graphql::Request {
     let lang = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::from_accept_language)
         .unwrap_or(Lang::Ru);
-    let request = request
-        .into_inner()
+    request
         .data(RequestCtx::new(viewer, lang))
-        .data(Loaders::new(&state.app.db));
-    state.schema.execute(request).await.into()
+        .data(Loaders::new(&state.app.db))
+}
+
+/// Refuses `POST /graphql` bodies that are not JSON, before they are read. Browsers send
+/// `text/plain`, form and multipart bodies cross-site without a CORS preflight; JSON they do not,
+/// so this closes the cross-site request route to mutations.
+async fn require_json(request: Request, next: Next) -> Response {
+    let is_json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"));
+    if is_json {
+        return next.run(request).await;
+    }
+    let body = serde_json::json!({
+        "data": null,
+        "errors": [{
+            "message": "POST /graphql takes `Content-Type: application/json`",
+            "extensions": { "code": "BAD_USER_INPUT" },
+        }],
+    });
+    (StatusCode::UNSUPPORTED_MEDIA_TYPE, axum::Json(body)).into_response()
 }
 
 /// Ready when the database answers.

@@ -12,7 +12,8 @@ pub mod registry;
 use std::sync::{Arc, LazyLock};
 
 use async_graphql::{
-    Context, EmptySubscription, MergedObject, Response, Schema, SchemaBuilder, ServerError,
+    Context, EmptyMutation, EmptySubscription, MergedObject, Response, Schema, SchemaBuilder,
+    ServerError,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest},
 };
 use tokio::sync::Mutex;
@@ -38,6 +39,10 @@ pub struct Mutation(accounts::AccountMutation, registry::RegistryMutation);
 /// Kopir's schema type.
 pub type KopirSchema = Schema<Query, Mutation, EmptySubscription>;
 
+/// The schema for `GET /graphql`: the same queries, no mutations, so a link or an `<img>` can
+/// never change anything (CSRF), and a mutation sent by GET fails validation before it runs.
+pub type ReadOnlySchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
 /// Deepest query accepted; Kopir's deepest useful query (organisation → members → user →
 /// memberships → organisation → region) is far shallower.
 const MAX_DEPTH: usize = 12;
@@ -52,6 +57,15 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 /// The schema serving requests.
 pub fn schema(app: Arc<App>) -> KopirSchema {
     schema_builder().data(app).finish()
+}
+
+/// The schema serving `GET` requests.
+pub fn read_only_schema(app: Arc<App>) -> ReadOnlySchema {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .extension(ErrorCodes)
+        .data(app)
+        .finish()
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod helpers;
+mod http;
 mod organizations;
 mod pagination;
 mod schema;

@@ -1,0 +1,153 @@
+//! The HTTP surface: GET for queries only, JSON-only POST, the body limit, health endpoints and
+//! request ids.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+const REGISTER: &str = "mutation { register(input: { email: \"csrf@example.kz\", password: \"correct horse battery\", displayName: \"X\" }) { accessToken } }";
+
+async fn get_serves_queries_but_never_mutations(app: TestApp) {
+    let url = format!("{}/graphql", app.base);
+    let query = app
+        .client
+        .get(&url)
+        .query(&[("query", "{ region(code: \"KZ-71\") { name { en } } }")])
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(query.status(), StatusCode::OK);
+    let body: Value = query.json().await.expect("JSON");
+    assert_eq!(body["data"]["region"]["name"]["en"], "Astana");
+
+    let mutation = app
+        .client
+        .get(&url)
+        .query(&[("query", REGISTER)])
+        .send()
+        .await
+        .expect("GET");
+    let body: Value = mutation.json().await.expect("JSON");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{body:#}"
+    );
+    assert_eq!(body["data"], Value::Null);
+    assert_eq!(app.count("SELECT COUNT(*) FROM user_account").await, 0);
+}
+
+async fn post_bodies_must_be_json(app: TestApp) {
+    let url = format!("{}/graphql", app.base);
+    let payload = json!({ "query": REGISTER }).to_string();
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "",
+    ] {
+        let mut request = app.client.post(&url).body(payload.clone());
+        if !content_type.is_empty() {
+            request = request.header("content-type", content_type);
+        }
+        let response = request.send().await.expect("POST");
+        assert_eq!(
+            response.status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
+        let body: Value = response.json().await.expect("JSON");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM user_account").await, 0);
+
+    let with_charset = app
+        .client
+        .post(&url)
+        .header("content-type", "application/json; charset=utf-8")
+        .body(payload)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(with_charset.status(), StatusCode::OK);
+    assert_eq!(app.count("SELECT COUNT(*) FROM user_account").await, 1);
+}
+
+async fn bodies_over_one_mebibyte_are_refused(app: TestApp) {
+    let padding = "x".repeat(1024 * 1024);
+    let body =
+        json!({ "query": "{ regions { code } }", "variables": { "padding": padding } }).to_string();
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let small = app.gql(None, "{ regions { code } }", json!({})).await;
+    assert_eq!(small.data("/regions").as_array().map(Vec::len), Some(20));
+}
+
+async fn health_readiness_and_request_ids(app: TestApp) {
+    let health = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(health.status(), StatusCode::OK);
+    let ready = app
+        .client
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(ready.text().await.expect("text"), "ready");
+
+    let generated = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .expect("GET");
+    let id = generated
+        .headers()
+        .get("x-request-id")
+        .expect("a request id is generated");
+    assert_eq!(id.len(), 36, "a UUID");
+    let given = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(
+        given.headers()["x-request-id"],
+        "trace-me-42",
+        "a caller's id is kept"
+    );
+}
+
+async fn every_error_carries_a_code(app: TestApp) {
+    for query in [
+        "{ nope }",
+        "{ regions { code ",
+        "{ organizations(first: \"ten\") { totalCount } }",
+        "query { node(id: \"garbage\") { id } }",
+    ] {
+        let reply = app.gql(None, query, json!({})).await;
+        assert_eq!(reply.error_code(), "BAD_USER_INPUT", "{query}");
+    }
+}
+
+crate::db_tests!(
+    get_serves_queries_but_never_mutations,
+    post_bodies_must_be_json,
+    bodies_over_one_mebibyte_are_refused,
+    health_readiness_and_request_ids,
+    every_error_carries_a_code,
+);
