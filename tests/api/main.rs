@@ -3,6 +3,7 @@
 //! PostgreSQL.
 
 mod accounts;
+mod cli;
 mod helpers;
 mod http;
 mod organizations;
