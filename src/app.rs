@@ -37,7 +37,13 @@ pub struct App {
     pub db: DatabaseConnection,
     /// Token keys and lifetimes.
     pub tokens: TokenConfig,
+    /// How long DataLoaders gather keys before querying. Longer means fewer, larger batches
+    /// but that much more latency per level of nesting.
+    pub loader_window: Duration,
 }
+
+/// async-graphql's own default: enough for a release build to enqueue a page's keys.
+pub const DEFAULT_LOADER_WINDOW: Duration = Duration::from_millis(1);
 
 /// The router's state.
 #[derive(Clone)]
@@ -76,6 +82,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
     Ok(App {
         db,
         tokens: token_config(settings, &secret)?,
+        loader_window: DEFAULT_LOADER_WINDOW,
     })
 }
 
@@ -152,7 +159,7 @@ fn with_request_data(
         .unwrap_or(Lang::Ru);
     request
         .data(RequestCtx::new(viewer, lang))
-        .data(Loaders::new(&state.app.db))
+        .data(Loaders::new(&state.app.db, state.app.loader_window))
 }
 
 /// Refuses `POST /graphql` bodies that are not JSON, before they are read. Browsers send

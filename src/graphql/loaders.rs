@@ -2,7 +2,7 @@
 //! of N rows costs one query per relation, not N. They are created per request, so nothing is
 //! cached across callers with different rights.
 
-use std::{collections::HashMap, marker::PhantomData};
+use std::{collections::HashMap, marker::PhantomData, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{membership, organization, region, science_city, user_account};
@@ -103,9 +103,10 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    /// Fresh loaders for one request.
-    pub fn new(db: &DatabaseConnection) -> Self {
-        fn by_id<E>(db: &DatabaseConnection) -> DataLoader<ById<E>>
+    /// Fresh loaders for one request. Each gathers keys for `window` after its first `load`,
+    /// then queries them in one statement.
+    pub fn new(db: &DatabaseConnection, window: Duration) -> Self {
+        fn by_id<E>(db: &DatabaseConnection, window: Duration) -> DataLoader<ById<E>>
         where
             E: Keyed,
             E::Model: Clone + Send + Sync,
@@ -117,6 +118,7 @@ impl Loaders {
                 },
                 tokio::spawn,
             )
+            .delay(window)
         }
         let memberships = |column| {
             DataLoader::new(
@@ -126,12 +128,13 @@ impl Loaders {
                 },
                 tokio::spawn,
             )
+            .delay(window)
         };
         Self {
-            organizations: by_id(db),
-            regions: by_id(db),
-            science_cities: by_id(db),
-            users: by_id(db),
+            organizations: by_id(db, window),
+            regions: by_id(db, window),
+            science_cities: by_id(db, window),
+            users: by_id(db, window),
             members_of: memberships(membership::Column::OrganizationId),
             memberships_of: memberships(membership::Column::UserId),
         }

@@ -100,8 +100,13 @@ impl Reply {
 }
 
 impl TestApp {
-    /// Starts a service on `backend`.
+    /// Starts a service on `backend` with the shipped settings.
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, app::DEFAULT_LOADER_WINDOW).await
+    }
+
+    /// Starts a service on `backend` whose DataLoaders gather keys for `loader_window`.
+    pub async fn spawn_with(backend: Backend, loader_window: std::time::Duration) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary directory");
         let (url, schema) = match &backend {
             Backend::Sqlite => (
@@ -135,6 +140,7 @@ impl TestApp {
         let app = App {
             db: db.clone(),
             tokens: app::token_config(&settings, &secret).expect("tokens"),
+            loader_window,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
