@@ -7,7 +7,7 @@ use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::{
     Router,
     extract::{DefaultBodyLimit, FromRef, Request, State},
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, Method, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -103,9 +103,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(
             "/graphql",
-            post(graphql_post)
+            post(graphql)
                 .layer(middleware::from_fn(require_json))
-                .get(graphql_get),
+                .get(graphql),
         )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -126,40 +126,28 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
-async fn graphql_post(
+/// Runs a GraphQL request: POST on the full schema, GET on the query-only one.
+async fn graphql(
     State(state): State<AppState>,
+    method: Method,
     viewer: Viewer,
     headers: HeaderMap,
     request: GraphQLRequest,
 ) -> GraphQLResponse {
-    let request = with_request_data(request.into_inner(), &state, viewer, &headers);
-    state.schema.execute(request).await.into()
-}
-
-async fn graphql_get(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
-    let request = with_request_data(request.into_inner(), &state, viewer, &headers);
-    state.read_only.execute(request).await.into()
-}
-
-fn with_request_data(
-    request: async_graphql::Request,
-    state: &AppState,
-    viewer: Viewer,
-    headers: &HeaderMap,
-) -> async_graphql::Request {
     let lang = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::from_accept_language)
         .unwrap_or(Lang::Ru);
-    request
+    let request = request
+        .into_inner()
         .data(RequestCtx::new(viewer, lang))
-        .data(Loaders::new(&state.app.db, state.app.loader_window))
+        .data(Loaders::new(&state.app.db, state.app.loader_window));
+    if method == Method::GET {
+        state.read_only.execute(request).await.into()
+    } else {
+        state.schema.execute(request).await.into()
+    }
 }
 
 /// Refuses `POST /graphql` bodies that are not JSON, before they are read. Browsers send

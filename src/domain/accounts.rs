@@ -109,25 +109,36 @@ pub async fn register(
     password: String,
     display_name: &str,
 ) -> AppResult<Session> {
-    let email = normalize_email(email)?;
+    let user = create_user(db, normalize_email(email)?, password, display_name, false).await?;
+    tracing::info!(user_id = user.id, "account registered");
+    start_session(db, tokens, user, random_token()?).await
+}
+
+/// Checks the password and display name and inserts the account; the unique index settles a
+/// race between two registrations of one e-mail.
+async fn create_user(
+    db: &DatabaseConnection,
+    email: String,
+    password: String,
+    display_name: &str,
+    is_platform_admin: bool,
+) -> AppResult<user_account::Model> {
     check_password(&password)?;
     let display_name = check_display_name(display_name)?;
     let hash = password::hash(password).await?;
     let now = Utc::now();
-    let user = user_account::ActiveModel {
+    user_account::ActiveModel {
         email: Set(email),
         password_hash: Set(hash),
         display_name: Set(display_name),
-        is_platform_admin: Set(false),
+        is_platform_admin: Set(is_platform_admin),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
     .insert(db)
     .await
-    .map_err(duplicate_email)?;
-    tracing::info!(user_id = user.id, "account registered");
-    start_session(db, tokens, user, random_token()?).await
+    .map_err(duplicate_email)
 }
 
 /// Signs in with e-mail and password.
@@ -250,23 +261,10 @@ pub async fn bootstrap_admin(
         row.updated_at = Set(Utc::now());
         return Ok((row.update(db).await?, false));
     }
-    check_password(&password)?;
-    let display_name = check_display_name(display_name)?;
-    let hash = password::hash(password).await?;
-    let now = Utc::now();
-    let user = user_account::ActiveModel {
-        email: Set(email),
-        password_hash: Set(hash),
-        display_name: Set(display_name),
-        is_platform_admin: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(duplicate_email)?;
-    Ok((user, true))
+    Ok((
+        create_user(db, email, password, display_name, true).await?,
+        true,
+    ))
 }
 
 async fn start_session(
