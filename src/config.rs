@@ -28,6 +28,17 @@ pub struct Layer {
     /// config file to the flag, which other users of the machine can see.
     #[arg(long, global = true, env = "KOPIR_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    /// Retired signing keys still accepted for verification during a rotation, as `kid:secret`
+    /// (comma-separated; each secret at least 32 bytes). Drop one once tokens signed with it
+    /// have expired.
+    #[arg(
+        long,
+        global = true,
+        env = "KOPIR_JWT_PREVIOUS_KEYS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub jwt_previous_keys: Option<Vec<String>>,
     /// Key id (`kid`) put in tokens signed with the secret [default: k1].
     #[arg(long, global = true, env = "KOPIR_JWT_KEY_ID")]
     pub jwt_key_id: Option<String>,
@@ -53,6 +64,7 @@ impl Layer {
             database_url: self.database_url.or(lower.database_url),
             db_max_connections: self.db_max_connections.or(lower.db_max_connections),
             jwt_secret: self.jwt_secret.or(lower.jwt_secret),
+            jwt_previous_keys: self.jwt_previous_keys.or(lower.jwt_previous_keys),
             jwt_key_id: self.jwt_key_id.or(lower.jwt_key_id),
             jwt_issuer: self.jwt_issuer.or(lower.jwt_issuer),
             jwt_audience: self.jwt_audience.or(lower.jwt_audience),
@@ -70,6 +82,8 @@ pub struct JwtSettings {
     pub secret: Option<SecretString>,
     /// `kid` header of tokens signed with `secret`.
     pub key_id: String,
+    /// Retired keys, by `kid`, accepted for verification only.
+    pub previous_keys: Vec<(String, SecretString)>,
     /// `iss` claim issued and required.
     pub issuer: String,
     /// `aud` claim issued and required.
@@ -135,6 +149,23 @@ impl Settings {
                 );
             }
         }
+        let key_id = layer.jwt_key_id.unwrap_or_else(|| "k1".to_owned());
+        let mut previous_keys = Vec::new();
+        for entry in layer.jwt_previous_keys.unwrap_or_default() {
+            let Some((kid, secret)) = entry.split_once(':').filter(|(k, _)| !k.is_empty()) else {
+                bail!("each previous JWT key is `kid:secret`");
+            };
+            if secret.len() < crate::auth::jwt::MIN_SECRET_BYTES {
+                bail!(
+                    "the previous JWT key {kid:?} must be at least {} bytes long",
+                    crate::auth::jwt::MIN_SECRET_BYTES
+                );
+            }
+            if kid == key_id {
+                bail!("the previous JWT key {kid:?} has the current key's id");
+            }
+            previous_keys.push((kid.to_owned(), SecretString::from(secret.to_owned())));
+        }
         Ok(Settings {
             listen: layer
                 .listen
@@ -145,7 +176,8 @@ impl Settings {
             database_url,
             jwt: JwtSettings {
                 secret,
-                key_id: layer.jwt_key_id.unwrap_or_else(|| "k1".to_owned()),
+                key_id,
+                previous_keys,
                 issuer: layer.jwt_issuer.unwrap_or_else(|| "kopir".to_owned()),
                 audience: layer.jwt_audience.unwrap_or_else(|| "kopir-api".to_owned()),
                 access_ttl: Duration::from_secs(layer.access_token_ttl_secs.unwrap_or(15 * 60)),
@@ -206,6 +238,25 @@ mod tests {
             ..Layer::default()
         };
         assert!(Settings::from_layer(mysql).is_err());
+    }
+
+    #[test]
+    fn previous_keys_are_parsed_and_checked() {
+        let layer = |keys: &[&str]| Layer {
+            jwt_previous_keys: Some(keys.iter().map(|k| (*k).to_owned()).collect()),
+            ..Layer::default()
+        };
+        let s = Settings::from_layer(layer(&[&format!("k0:{}", "s".repeat(32))])).expect("valid");
+        assert_eq!(s.jwt.previous_keys.len(), 1);
+        assert_eq!(s.jwt.previous_keys[0].0, "k0");
+        for bad in [
+            format!("k0:{}", "s".repeat(31)),
+            "no-colon".into(),
+            format!(":{}", "s".repeat(32)),
+            format!("k1:{}", "s".repeat(32)),
+        ] {
+            assert!(Settings::from_layer(layer(&[&bad])).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub struct Claims {
 pub struct JwtKeys {
     kid: String,
     encoding: EncodingKey,
-    /// Verification keys by `kid`; the structure already allows several keys for rotation.
+    /// Verification keys by `kid`: the current key and any retired ones still accepted.
     decoding: HashMap<String, DecodingKey>,
     validation: Validation,
     issuer: String,
@@ -73,10 +73,18 @@ impl JwtKeys {
         validation.set_issuer(&[&settings.issuer]);
         validation.set_audience(&[&settings.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        let mut decoding =
+            HashMap::from([(settings.key_id.clone(), DecodingKey::from_secret(bytes))]);
+        for (kid, previous) in &settings.previous_keys {
+            decoding.insert(
+                kid.clone(),
+                DecodingKey::from_secret(previous.expose_secret().as_bytes()),
+            );
+        }
         Ok(Self {
             kid: settings.key_id.clone(),
             encoding: EncodingKey::from_secret(bytes),
-            decoding: HashMap::from([(settings.key_id.clone(), DecodingKey::from_secret(bytes))]),
+            decoding,
             validation,
             issuer: settings.issuer.clone(),
             audience: settings.audience.clone(),
@@ -108,6 +116,16 @@ impl JwtKeys {
     pub fn verify(&self, token: &str) -> AppResult<i64> {
         const INVALID: AppError = AppError::Unauthenticated("invalid or expired access token");
         let header = jsonwebtoken::decode_header(token).map_err(|_| INVALID)?;
+        // Headers that point at other keys (jku, x5u, jwk, x5c) are an attack surface Kopir never
+        // uses; `crit` names extensions a verifier must understand, and Kopir understands none.
+        if header.jku.is_some()
+            || header.x5u.is_some()
+            || header.jwk.is_some()
+            || header.x5c.is_some()
+            || header.crit.is_some()
+        {
+            return Err(INVALID);
+        }
         let key = header
             .kid
             .as_deref()
@@ -203,6 +221,7 @@ mod tests {
         JwtSettings {
             secret: None,
             key_id: "k1".into(),
+            previous_keys: Vec::new(),
             issuer: "kopir".into(),
             audience: "kopir-api".into(),
             access_ttl: Duration::from_secs(900),

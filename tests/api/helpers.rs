@@ -16,6 +16,8 @@ use serde_json::{Value, json};
 
 /// The signing secret every TestApp uses, so tests can forge tokens with it or with others.
 pub const JWT_SECRET: &str = "test-secret-that-is-long-enough-0123456789";
+/// A retired key (`kid` `k0`) every TestApp still accepts, as after a rotation.
+pub const PREVIOUS_JWT_SECRET: &str = "retired-secret-that-is-long-enough-012345";
 
 /// Which database a test runs on.
 #[derive(Debug, Clone)]
@@ -118,6 +120,7 @@ impl TestApp {
         let settings = Settings::from_layer(Layer {
             database_url: Some(url.clone()),
             jwt_secret: Some(JWT_SECRET.into()),
+            jwt_previous_keys: Some(vec![format!("k0:{PREVIOUS_JWT_SECRET}")]),
             ..Layer::default()
         })
         .expect("settings");

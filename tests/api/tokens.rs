@@ -6,7 +6,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{JWT_SECRET, TestApp};
+use crate::helpers::{JWT_SECRET, PREVIOUS_JWT_SECRET, TestApp};
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -19,12 +19,24 @@ fn claims(sub: &str) -> Value {
 fn sign(claims: &Value, secret: &str, kid: Option<&str>, alg: Algorithm) -> String {
     let mut header = Header::new(alg);
     header.kid = kid.map(str::to_owned);
+    sign_with(header, claims, secret)
+}
+
+fn sign_with(header: Header, claims: &Value, secret: &str) -> String {
     jsonwebtoken::encode(
         &header,
         claims,
         &EncodingKey::from_secret(secret.as_bytes()),
     )
     .expect("sign")
+}
+
+/// An HS256 header with kid `k1`, changed by `edit`.
+fn header_with(edit: impl FnOnce(&mut Header)) -> Header {
+    let mut header = Header::new(Algorithm::HS256);
+    header.kid = Some("k1".into());
+    edit(&mut header);
+    header
 }
 
 fn with(mut claims: Value, key: &str, value: Value) -> Value {
@@ -51,6 +63,15 @@ async fn forged_and_stale_tokens_are_refused(app: TestApp) {
     let control = sign(&good, JWT_SECRET, Some("k1"), Algorithm::HS256);
     assert_eq!(
         app.gql(Some(&control), "{ me { email } }", json!({}))
+            .await
+            .data("/me/email"),
+        "jwt@example.kz"
+    );
+
+    // Tokens signed with the retired key `k0` are still accepted during the rotation.
+    let retired = sign(&good, PREVIOUS_JWT_SECRET, Some("k0"), Algorithm::HS256);
+    assert_eq!(
+        app.gql(Some(&retired), "{ me { email } }", json!({}))
             .await
             .data("/me/email"),
         "jwt@example.kz"
@@ -156,6 +177,73 @@ async fn forged_and_stale_tokens_are_refused(app: TestApp) {
         ),
         ("alg none", format!("{none_header}.{payload}.")),
         ("garbage", "not.a.token".to_owned()),
+        (
+            "exp as a string",
+            sign(
+                &with(good.clone(), "exp", json!((now() + 600).to_string())),
+                JWT_SECRET,
+                Some("k1"),
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "nbf as a string",
+            sign(
+                &with(good.clone(), "nbf", json!((now() - 5).to_string())),
+                JWT_SECRET,
+                Some("k1"),
+                Algorithm::HS256,
+            ),
+        ),
+        (
+            "crit header",
+            sign_with(
+                header_with(|h| h.crit = Some(vec!["exp".into()])),
+                &good,
+                JWT_SECRET,
+            ),
+        ),
+        (
+            "jku header",
+            sign_with(
+                header_with(|h| h.jku = Some("https://evil.example/keys".into())),
+                &good,
+                JWT_SECRET,
+            ),
+        ),
+        (
+            "x5u header",
+            sign_with(
+                header_with(|h| h.x5u = Some("https://evil.example/cert".into())),
+                &good,
+                JWT_SECRET,
+            ),
+        ),
+        (
+            "x5c header",
+            sign_with(
+                header_with(|h| h.x5c = Some(vec!["MIIB".into()])),
+                &good,
+                JWT_SECRET,
+            ),
+        ),
+        (
+            "retired key id with the current secret",
+            sign(&good, JWT_SECRET, Some("k0"), Algorithm::HS256),
+        ),
+        (
+            "current key id with the retired secret",
+            sign(&good, PREVIOUS_JWT_SECRET, Some("k1"), Algorithm::HS256),
+        ),
+        (
+            "rotated-out key",
+            sign(
+                &good,
+                "a-key-no-longer-configured-0123456789abc",
+                Some("k-2025"),
+                Algorithm::HS256,
+            ),
+        ),
     ];
     for (case, token) in cases {
         let reply = app.gql(Some(&token), "{ me { email } }", json!({})).await;
