@@ -12,6 +12,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
+use migration::{Migrator, MigratorTrait as _};
 use sea_orm::DatabaseConnection;
 use tower_http::{
     limit::RequestBodyLimitLayer,
@@ -24,7 +25,7 @@ use crate::{
     config::Settings,
     db,
     domain::{accounts::TokenConfig, text::Lang},
-    graphql::{self, KopirSchema, ReadOnlySchema, RequestCtx, loaders::Loaders},
+    graphql::{self, KopirSchema, Mode, ReadOnlySchema, RequestCtx, loaders::Loaders},
 };
 
 /// Largest request body accepted (the API contract's limit).
@@ -63,12 +64,12 @@ impl FromRef<AppState> for Arc<JwtKeys> {
 }
 
 impl AppState {
-    /// State for `app`.
-    pub fn new(app: App) -> Self {
+    /// State for `app`, presenting the schema in `mode`.
+    pub fn new(app: App, mode: Mode) -> Self {
         let app = Arc::new(app);
         Self {
-            schema: graphql::schema(app.clone()),
-            read_only: graphql::read_only_schema(app.clone()),
+            schema: graphql::schema(app.clone(), mode),
+            read_only: graphql::read_only_schema(app.clone(), mode),
             app,
         }
     }
@@ -173,10 +174,19 @@ async fn require_json(request: Request, next: Next) -> Response {
     (StatusCode::UNSUPPORTED_MEDIA_TYPE, axum::Json(body)).into_response()
 }
 
-/// Ready when the database answers.
+/// Ready when the database answers and its schema is current: a replica must not take traffic
+/// against a database an older or newer release migrated.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match tokio::time::timeout(Duration::from_secs(2), state.app.db.ping()).await {
-        Ok(Ok(())) => (StatusCode::OK, "ready"),
+    let check = async {
+        let pending = Migrator::get_pending_migrations(&state.app.db).await?;
+        Ok::<_, sea_orm::DbErr>(pending.len())
+    };
+    match tokio::time::timeout(Duration::from_secs(2), check).await {
+        Ok(Ok(0)) => (StatusCode::OK, "ready"),
+        Ok(Ok(_)) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database migrations pending",
+        ),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
     }
 }

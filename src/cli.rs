@@ -10,7 +10,7 @@ use crate::{
     config::{Layer, Settings},
     db,
     domain::accounts,
-    graphql,
+    graphql::{self, Mode},
 };
 
 /// Kopir: the science–business matchmaking API for Kazakhstan's science cities.
@@ -115,7 +115,15 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         "kopir is serving GraphQL at http://{}/graphql",
         settings.listen
     );
-    app::serve(listener, app::router(AppState::new(app))).await
+    let mode = if settings.dev {
+        Mode::Development
+    } else {
+        Mode::Production
+    };
+    if settings.dev {
+        tracing::warn!("development mode: introspection and suggestions are on");
+    }
+    app::serve(listener, app::router(AppState::new(app, mode))).await
 }
 
 fn export_schema(path: &PathBuf, check: bool) -> anyhow::Result<()> {

@@ -21,6 +21,10 @@ pub struct Layer {
     /// `sqlite://path` or `postgres://…` [default: sqlite://kopir.db; `DATABASE_URL` is also read].
     #[arg(long, global = true, env = "KOPIR_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Development mode: GraphQL introspection and "did you mean" suggestions on. Off by
+    /// default, as fits a service on the open internet.
+    #[arg(long, global = true, env = "KOPIR_DEV", num_args = 0..=1, default_missing_value = "true")]
+    pub dev: Option<bool>,
     /// Largest number of pooled database connections [default: 8 on SQLite, 16 on PostgreSQL].
     #[arg(long, global = true, env = "KOPIR_DB_MAX_CONNECTIONS")]
     pub db_max_connections: Option<u32>,
@@ -62,6 +66,7 @@ impl Layer {
         Layer {
             listen: self.listen.or(lower.listen),
             database_url: self.database_url.or(lower.database_url),
+            dev: self.dev.or(lower.dev),
             db_max_connections: self.db_max_connections.or(lower.db_max_connections),
             jwt_secret: self.jwt_secret.or(lower.jwt_secret),
             jwt_previous_keys: self.jwt_previous_keys.or(lower.jwt_previous_keys),
@@ -101,6 +106,8 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// Database URL.
     pub database_url: String,
+    /// Development mode (introspection and suggestions on).
+    pub dev: bool,
     /// Pool size.
     pub db_max_connections: u32,
     /// Token settings.
@@ -174,6 +181,7 @@ impl Settings {
                 .db_max_connections
                 .unwrap_or(if sqlite { 8 } else { 16 }),
             database_url,
+            dev: layer.dev.unwrap_or(false),
             jwt: JwtSettings {
                 secret,
                 key_id,

@@ -47,25 +47,56 @@ pub type ReadOnlySchema = Schema<Query, EmptyMutation, EmptySubscription>;
 /// memberships → organisation → region) is far shallower.
 const MAX_DEPTH: usize = 12;
 
+/// Most expensive query accepted. Every field costs 1 and a connection multiplies its selection
+/// by `first`, so a page of 100 organisations with a dozen fields each, members included, fits;
+/// the same selection nested inside itself does not.
+pub const MAX_COMPLEXITY: usize = 3_000;
+
+/// How the schema presents itself to clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Introspection and "did you mean" suggestions off: the committed `schema.graphql` is the
+    /// published contract, and an open-internet service should not map itself for strangers.
+    Production,
+    /// Introspection and suggestions on, for local development and tooling.
+    Development,
+}
+
 /// The schema without runtime data, so `export-schema` needs no database.
 pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(MAX_DEPTH)
-        .extension(ErrorCodes)
 }
 
-/// The schema serving requests.
-pub fn schema(app: Arc<App>) -> KopirSchema {
-    schema_builder().data(app).finish()
+/// The schema serving `POST` requests.
+pub fn schema(app: Arc<App>, mode: Mode) -> KopirSchema {
+    configure(schema_builder(), app, mode).finish()
 }
 
 /// The schema serving `GET` requests.
-pub fn read_only_schema(app: Arc<App>) -> ReadOnlySchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+pub fn read_only_schema(app: Arc<App>, mode: Mode) -> ReadOnlySchema {
+    configure(
+        Schema::build(Query::default(), EmptyMutation, EmptySubscription),
+        app,
+        mode,
+    )
+    .finish()
+}
+
+/// Limits, error codes and mode, shared by both schemas so they cannot drift apart.
+fn configure<M: async_graphql::ObjectType + 'static>(
+    builder: SchemaBuilder<Query, M, EmptySubscription>,
+    app: Arc<App>,
+    mode: Mode,
+) -> SchemaBuilder<Query, M, EmptySubscription> {
+    let builder = builder
         .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
         .extension(ErrorCodes)
-        .data(app)
-        .finish()
+        .data(app);
+    match mode {
+        Mode::Production => builder.disable_introspection().disable_suggestions(),
+        Mode::Development => builder,
+    }
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

@@ -9,6 +9,7 @@ use kopir::{
     config::{Layer, Settings},
     db,
     domain::accounts,
+    graphql::Mode,
 };
 use reqwest::StatusCode;
 use sea_orm::DatabaseConnection;
@@ -45,6 +46,27 @@ impl Backend {
                 );
                 None
             }
+        }
+    }
+}
+
+/// How a TestApp differs from the shipped settings.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// DataLoader batching window.
+    pub loader_window: std::time::Duration,
+    /// Schema mode.
+    pub mode: Mode,
+    /// Apply only this many migrations (`None`: all).
+    pub migration_steps: Option<u32>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            loader_window: app::DEFAULT_LOADER_WINDOW,
+            mode: Mode::Production,
+            migration_steps: None,
         }
     }
 }
@@ -104,11 +126,11 @@ impl Reply {
 impl TestApp {
     /// Starts a service on `backend` with the shipped settings.
     pub async fn spawn(backend: Backend) -> TestApp {
-        Self::spawn_with(backend, app::DEFAULT_LOADER_WINDOW).await
+        Self::spawn_with(backend, Options::default()).await
     }
 
-    /// Starts a service on `backend` whose DataLoaders gather keys for `loader_window`.
-    pub async fn spawn_with(backend: Backend, loader_window: std::time::Duration) -> TestApp {
+    /// Starts a service on `backend` with `options`.
+    pub async fn spawn_with(backend: Backend, options: Options) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary directory");
         let (url, schema) = match &backend {
             Backend::Sqlite => (
@@ -138,18 +160,26 @@ impl TestApp {
                 log.push(info.statement.sql.clone());
             }
         });
-        db::migrate(&db).await.expect("migrations");
+        match options.migration_steps {
+            None => db::migrate(&db).await.expect("migrations"),
+            Some(steps) => {
+                use migration::MigratorTrait as _;
+                migration::Migrator::up(&db, Some(steps))
+                    .await
+                    .expect("migrations");
+            }
+        }
         let secret = secrecy::SecretString::from(JWT_SECRET);
         let app = App {
             db: db.clone(),
             tokens: app::token_config(&settings, &secret).expect("tokens"),
-            loader_window,
+            loader_window: options.loader_window,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
-        let router = app::router(AppState::new(app));
+        let router = app::router(AppState::new(app, options.mode));
         tokio::spawn(async move { axum::serve(listener, router).await });
         statements.lock().expect("lock").clear();
         TestApp {

@@ -6,6 +6,7 @@ mod accounts;
 mod cli;
 mod helpers;
 mod http;
+mod limits;
 mod organizations;
 mod pagination;
 mod schema;

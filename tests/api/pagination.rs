@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::json;
 
-use crate::helpers::{Backend, TestApp, bins};
+use crate::helpers::{Backend, Options, TestApp, bins};
 
 const PAGE: &str = "query($first: Int, $after: String) { organizations(first: $first, after: $after) { totalCount edges { cursor node { id bin } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
 
@@ -113,7 +113,11 @@ async fn page_sizes_and_cursors_are_checked(app: TestApp) {
 /// 50 ms and allows two splits for a heavily loaded machine (9 + 2). An N+1 would cost at least
 /// one statement per row: 100 more at the largest page.
 async fn nested_queries_cost_a_bounded_number_of_statements(backend: Backend) {
-    let app = TestApp::spawn_with(backend, std::time::Duration::from_millis(50)).await;
+    let options = Options {
+        loader_window: std::time::Duration::from_millis(50),
+        ..Options::default()
+    };
+    let app = TestApp::spawn_with(backend, options).await;
     let admin = app.admin().await;
     let mut all = bins(100).into_iter();
     for user in ["a@x.kz", "b@x.kz", "c@x.kz", "d@x.kz"] {

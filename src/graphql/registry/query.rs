@@ -43,6 +43,15 @@ pub struct ScienceCityFilterInput {
     pub status: Option<ScienceCityStatus>,
 }
 
+/// A connection costs its selection once per row it may return.
+fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let rows = first.map_or(pagination::DEFAULT_PAGE, |n| u64::try_from(n).unwrap_or(0));
+    usize::try_from(rows)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(child_complexity)
+        .max(1)
+}
+
 /// Registry queries.
 #[derive(Default)]
 pub struct RegistryQuery;
@@ -68,6 +77,7 @@ impl RegistryQuery {
     }
 
     /// Science cities, oldest first.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn science_cities(
         &self,
         ctx: &Context<'_>,
@@ -93,6 +103,7 @@ impl RegistryQuery {
     }
 
     /// Organisations in the registry, in registration order.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn organizations(
         &self,
         ctx: &Context<'_>,

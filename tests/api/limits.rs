@@ -1,0 +1,162 @@
+//! Limits that are part of the product: production mode, query depth and complexity, batches,
+//! and readiness.
+
+use kopir::graphql::Mode;
+use migration::MigratorTrait as _;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{Backend, Options, TestApp};
+
+async fn production_mode_hides_the_schema_but_keeps_typename(app: TestApp) {
+    // async-graphql answers disabled introspection with null rather than an error.
+    let schema = app
+        .gql(None, "{ __schema { types { name } } }", json!({}))
+        .await;
+    assert_eq!(schema.data("/__schema"), &serde_json::Value::Null);
+    let typed = app
+        .gql(
+            None,
+            "{ __type(name: \"Organization\") { name } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(typed.data("/__type"), &serde_json::Value::Null);
+    let typename = app
+        .gql(
+            None,
+            "{ __typename regions { __typename code } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(typename.data("/__typename"), "Query");
+    assert_eq!(typename.data("/regions/0/__typename"), "Region");
+
+    let typo = app.gql(None, "{ regons { code } }", json!({})).await;
+    let message = typo.body["errors"][0]["message"].as_str().expect("message");
+    assert!(
+        message.contains("regons") && !message.contains("Did you mean"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn development_mode_shows_the_schema_and_suggests() {
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            mode: Mode::Development,
+            ..Options::default()
+        },
+    )
+    .await;
+    let introspection = app
+        .gql(
+            None,
+            "{ __type(name: \"Organization\") { name } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(introspection.data("/__type/name"), "Organization");
+    let typo = app.gql(None, "{ regons { code } }", json!({})).await;
+    let message = typo.body["errors"][0]["message"].as_str().expect("message");
+    assert!(message.contains("Did you mean \"regions\""), "{message}");
+}
+
+/// 35 fields a row: 3,500 at 100 rows is over the 3,000 limit, 1,750 at 50 is under.
+const WIDE: &str = "query($first: Int) { organizations(first: $first) { nodes { id kind name { kk ru en } description { kk ru en } bin country region { code katoCode name { kk ru en } } scienceCity { id status name { en } } website createdAt updatedAt viewerRole members { role since user { email displayName } } } } }";
+
+async fn connections_cost_in_proportion_to_first(app: TestApp) {
+    let refused = app.gql(None, WIDE, json!({ "first": 100 })).await;
+    assert_eq!(refused.error_code(), "BAD_USER_INPUT");
+    let message = refused.body["errors"][0]["message"]
+        .as_str()
+        .expect("message");
+    assert!(message.to_lowercase().contains("complex"), "{message}");
+    let allowed = app.gql(None, WIDE, json!({ "first": 50 })).await;
+    assert_eq!(allowed.data("/organizations/nodes"), &json!([]));
+}
+
+async fn deep_queries_are_refused(app: TestApp) {
+    let deep = "{ organizations { nodes { members { user { memberships { organization { members { user { memberships { organization { members { user { email } } } } } } } } } } } } }";
+    assert_eq!(
+        app.gql(None, deep, json!({})).await.error_code(),
+        "BAD_USER_INPUT"
+    );
+    let shallow =
+        "{ organizations { nodes { members { user { memberships { organization { bin } } } } } } }";
+    app.gql(None, shallow, json!({}))
+        .await
+        .data("/organizations");
+}
+
+async fn batches_are_refused_and_run_nothing(app: TestApp) {
+    let register = |email: &str| json!({ "query": format!("mutation {{ register(input: {{ email: \"{email}\", password: \"correct horse battery\", displayName: \"B\" }}) {{ accessToken }} }}") });
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .json(&json!([
+            register("one@example.kz"),
+            register("two@example.kz")
+        ]))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("SELECT COUNT(*) FROM user_account").await, 0);
+}
+
+/// `/readyz` answers 503 while migrations are pending and 200 once they are applied, without a
+/// restart.
+async fn readiness_requires_current_migrations(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        Options {
+            migration_steps: Some(2),
+            ..Options::default()
+        },
+    )
+    .await;
+    let url = format!("{}/readyz", app.base);
+    let pending = app.client.get(&url).send().await.expect("GET");
+    assert_eq!(pending.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        pending.text().await.expect("text"),
+        "database migrations pending"
+    );
+    migration::Migrator::up(&app.db, None)
+        .await
+        .expect("migrate");
+    let ready = app.client.get(&url).send().await.expect("GET");
+    assert_eq!(ready.status(), StatusCode::OK);
+    let health = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(
+        health.status(),
+        StatusCode::OK,
+        "liveness does not depend on the database"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_readiness_requires_current_migrations() {
+    readiness_requires_current_migrations(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn postgres_readiness_requires_current_migrations() {
+    if let Some(backend) = Backend::postgres("readiness_requires_current_migrations") {
+        readiness_requires_current_migrations(backend).await;
+    }
+}
+
+crate::db_tests!(
+    production_mode_hides_the_schema_but_keeps_typename,
+    connections_cost_in_proportion_to_first,
+    deep_queries_are_refused,
+    batches_are_refused_and_run_nothing,
+);
