@@ -15,6 +15,7 @@ use axum::{
 use migration::{Migrator, MigratorTrait as _};
 use sea_orm::DatabaseConnection;
 use tower_http::{
+    catch_panic::CatchPanicLayer,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
@@ -101,7 +102,7 @@ pub fn token_config(
 
 /// The HTTP router.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route(
             "/graphql",
             post(graphql)
@@ -110,7 +111,16 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .with_state(state)
+        .with_state(state);
+    layers(routes)
+}
+
+/// The layers every route runs under: panic recovery, the body limit, tracing and request ids.
+pub fn layers(routes: Router) -> Router {
+    routes
+        // A panic anywhere below becomes an INTERNAL response; the connection and the process
+        // carry on. The panic's text goes to the log only.
+        .layer(CatchPanicLayer::custom(internal_error_response))
         // async-graphql-axum reads the body itself, so axum's default limit does not apply;
         // this layer answers 413 before the body is read.
         .layer(DefaultBodyLimit::disable())
@@ -149,6 +159,20 @@ async fn graphql(
     } else {
         state.schema.execute(request).await.into()
     }
+}
+
+fn internal_error_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %detail, "request handler panicked");
+    let body = serde_json::json!({
+        "data": null,
+        "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL" } }],
+    });
+    (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
 }
 
 /// Refuses `POST /graphql` bodies that are not JSON, before they are read. Browsers send

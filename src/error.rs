@@ -25,6 +25,10 @@ pub enum AppError {
         /// What is wrong, in words a client can show.
         message: String,
     },
+    /// The database cannot be reached (down, restarting, unreachable, or every connection
+    /// busy past the acquire timeout). Worth retrying later.
+    #[error("the database is unavailable; try again shortly")]
+    DbUnavailable(#[source] DbErr),
     /// Anything else. The source is logged, never shown.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -49,6 +53,7 @@ impl AppError {
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::DbUnavailable(_) => "DB_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -70,14 +75,43 @@ impl AppError {
 
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
-        Self::Internal(err.into())
+        if is_unavailable(&err) {
+            Self::DbUnavailable(err)
+        } else {
+            Self::Internal(err.into())
+        }
+    }
+}
+
+/// Whether `err` means the database could not be reached, rather than that a statement failed.
+fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx::Error as Sqlx};
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match &**e {
+                Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::WorkerCrashed => true,
+                Sqlx::Database(db) => db.code().is_some_and(|code| {
+                    // PostgreSQL: 08xxx connection exceptions, 57P01-57P03 shutdown/starting up.
+                    // SQLite: 5 SQLITE_BUSY and 6 SQLITE_LOCKED, after the busy timeout.
+                    code.starts_with("08")
+                        || matches!(&*code, "57P01" | "57P02" | "57P03" | "5" | "6")
+                }),
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
-        if let AppError::Internal(source) = &err {
-            tracing::error!(error = ?source, "internal error");
+        match &err {
+            AppError::Internal(source) => tracing::error!(error = ?source, "internal error"),
+            AppError::DbUnavailable(source) => {
+                tracing::warn!(error = %source, "database unavailable")
+            }
+            _ => {}
         }
         let code = err.code();
         let field = match &err {

@@ -151,6 +151,33 @@ async fn every_error_carries_a_code(app: TestApp) {
     }
 }
 
+/// The shipped SQLite settings (WAL, busy timeout, foreign keys) are what the tests run with.
+#[tokio::test]
+async fn sqlite_runs_with_the_shipped_settings() {
+    use sea_orm::{ConnectionTrait as _, DbBackend, Statement};
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for (pragma, expected) in [
+        ("journal_mode", "wal"),
+        ("busy_timeout", "5000"),
+        ("foreign_keys", "1"),
+    ] {
+        let row = app
+            .db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                format!("PRAGMA {pragma}"),
+            ))
+            .await
+            .expect("pragma")
+            .expect("row");
+        let value = row
+            .try_get_by_index::<String>(0)
+            .or_else(|_| row.try_get_by_index::<i64>(0).map(|v| v.to_string()))
+            .expect("value");
+        assert_eq!(value, expected, "PRAGMA {pragma}");
+    }
+}
+
 crate::db_tests!(
     get_serves_queries_but_never_mutations,
     post_bodies_must_be_json,

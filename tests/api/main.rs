@@ -4,6 +4,7 @@
 
 mod accounts;
 mod cli;
+mod faults;
 mod helpers;
 mod http;
 mod limits;
