@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod connection;
 pub mod ids;
+mod limits;
 pub mod loaders;
 pub mod localized;
 mod node;
@@ -43,9 +44,11 @@ pub type KopirSchema = Schema<Query, Mutation, EmptySubscription>;
 /// never change anything (CSRF), and a mutation sent by GET fails validation before it runs.
 pub type ReadOnlySchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
-/// Deepest query accepted; Kopir's deepest useful query (organisation → members → user →
-/// memberships → organisation → region) is far shallower.
-const MAX_DEPTH: usize = 12;
+/// Deepest query accepted. Kopir's own deepest useful query (organisation → members → user →
+/// memberships → organisation → region) is 7 deep; the standard introspection query that
+/// GraphiQL and code generators send is 14 deep (its `ofType` chain). Cost is bounded by
+/// complexity and the selection cap, so depth only has to stop runaway recursion.
+const MAX_DEPTH: usize = 15;
 
 /// Most expensive query accepted. Every field costs 1 and a connection multiplies its selection
 /// by `first`, so a page of 100 organisations with a dozen fields each, members included, fits;
@@ -91,7 +94,9 @@ fn configure<M: async_graphql::ObjectType + 'static>(
     let builder = builder
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
+        .limit_directives(limits::MAX_DIRECTIVES)
         .extension(ErrorCodes)
+        .extension(limits::SelectionLimit)
         .data(app);
     match mode {
         Mode::Production => builder.disable_introspection().disable_suggestions(),

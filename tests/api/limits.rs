@@ -61,7 +61,20 @@ async fn development_mode_shows_the_schema_and_suggests() {
     let typo = app.gql(None, "{ regons { code } }", json!({})).await;
     let message = typo.body["errors"][0]["message"].as_str().expect("message");
     assert!(message.contains("Did you mean \"regions\""), "{message}");
+    // The query GraphiQL and code generators send (graphql-js getIntrospectionQuery) fits
+    // under the selection and depth limits.
+    let full = app.gql(None, INTROSPECTION, json!({})).await;
+    assert!(
+        full.data("/__schema/types")
+            .as_array()
+            .is_some_and(|t| t.len() > 30)
+    );
 }
+
+const INTROSPECTION: &str = "query IntrospectionQuery { __schema { queryType { name } mutationType { name } subscriptionType { name } types { ...FullType } directives { name description locations args { ...InputValue } } } }
+fragment FullType on __Type { kind name description fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason } inputFields { ...InputValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason } possibleTypes { ...TypeRef } }
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
 
 /// 35 fields a row: 3,500 at 100 rows is over the 3,000 limit, 1,750 at 50 is under.
 const WIDE: &str = "query($first: Int) { organizations(first: $first) { nodes { id kind name { kk ru en } description { kk ru en } bin country region { code katoCode name { kk ru en } } scienceCity { id status name { en } } website createdAt updatedAt viewerRole members { role since user { email displayName } } } } }";
@@ -78,7 +91,8 @@ async fn connections_cost_in_proportion_to_first(app: TestApp) {
 }
 
 async fn deep_queries_are_refused(app: TestApp) {
-    let deep = "{ organizations { nodes { members { user { memberships { organization { members { user { memberships { organization { members { user { email } } } } } } } } } } } } }";
+    // 16 levels: organizations nodes (members user memberships organization) x 4, then email.
+    let deep = "{ organizations { nodes { members { user { memberships { organization { members { user { memberships { organization { members { user { memberships { organization { members { user { email } } } } } } } } } } } } } } } } }";
     assert_eq!(
         app.gql(None, deep, json!({})).await.error_code(),
         "BAD_USER_INPUT"
@@ -154,9 +168,77 @@ async fn postgres_readiness_requires_current_migrations() {
     }
 }
 
+async fn selections_are_capped_counting_aliases_and_typename(app: TestApp) {
+    let aliases = |n: usize| {
+        format!(
+            "{{ {} }}",
+            (0..n)
+                .map(|i| format!("a{i}: __typename"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+    };
+    let refused = app.gql(None, &aliases(301), json!({})).await;
+    assert_eq!(refused.error_code(), "BAD_USER_INPUT");
+    assert!(
+        refused.body["errors"][0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("more than 300 fields")
+    );
+    let allowed = app.gql(None, &aliases(300), json!({})).await;
+    assert_eq!(allowed.data("/a299"), "Query");
+
+    // A fragment spread many times counts every time.
+    let spreads = format!(
+        "{{ {} }} fragment R on Region {{ code name {{ kk ru en }} }}",
+        (0..60)
+            .map(|i| format!("r{i}: region(code: \"KZ-75\") {{ ...R }}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    assert_eq!(
+        app.gql(None, &spreads, json!({})).await.error_code(),
+        "BAD_USER_INPUT"
+    );
+
+    // A refused mutation never runs.
+    let mutation = format!(
+        "mutation {{ register(input: {{ email: \"cap@example.kz\", password: \"correct horse battery\", displayName: \"C\" }}) {{ accessToken }} {} }}",
+        (0..300)
+            .map(|i| format!("a{i}: __typename"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    assert_eq!(
+        app.gql(None, &mutation, json!({})).await.error_code(),
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM user_account").await, 0);
+}
+
+async fn directives_per_field_are_capped(app: TestApp) {
+    let many = "{ regions @include(if: true) @include(if: true) @include(if: true) @include(if: true) @include(if: true) @include(if: true) { code } }";
+    assert_eq!(
+        app.gql(None, many, json!({})).await.error_code(),
+        "BAD_USER_INPUT"
+    );
+    let few = "{ regions @include(if: true) @skip(if: false) { code } }";
+    assert_eq!(
+        app.gql(None, few, json!({}))
+            .await
+            .data("/regions")
+            .as_array()
+            .map(Vec::len),
+        Some(20)
+    );
+}
+
 crate::db_tests!(
     production_mode_hides_the_schema_but_keeps_typename,
     connections_cost_in_proportion_to_first,
     deep_queries_are_refused,
     batches_are_refused_and_run_nothing,
+    selections_are_capped_counting_aliases_and_typename,
+    directives_per_field_are_capped,
 );
