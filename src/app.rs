@@ -1,6 +1,12 @@
 //! The running service: shared state, the HTTP router and its layers, and graceful shutdown.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use anyhow::Context as _;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
@@ -56,6 +62,8 @@ pub struct AppState {
     pub schema: KopirSchema,
     /// The query-only schema for `GET`.
     pub read_only: ReadOnlySchema,
+    /// Set when shutdown begins, so `/readyz` turns away new traffic at once.
+    pub shutting_down: Arc<AtomicBool>,
 }
 
 impl FromRef<AppState> for Arc<JwtKeys> {
@@ -72,6 +80,7 @@ impl AppState {
             schema: graphql::schema(app.clone(), mode),
             read_only: graphql::read_only_schema(app.clone(), mode),
             app,
+            shutting_down: Arc::new(AtomicBool::new(false)),
         }
     }
 }
@@ -201,6 +210,9 @@ async fn require_json(request: Request, next: Next) -> Response {
 /// Ready when the database answers and its schema is current: a replica must not take traffic
 /// against a database an older or newer release migrated.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.shutting_down.load(Ordering::SeqCst) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+    }
     let check = async {
         let pending = Migrator::get_pending_migrations(&state.app.db).await?;
         Ok::<_, sea_orm::DbErr>(pending.len())
@@ -215,12 +227,33 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// Serves `router` on `listener` until SIGTERM or Ctrl-C, then lets in-flight requests finish.
-pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> anyhow::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")
+/// Serves `state` on `listener` until SIGTERM or Ctrl-C. Then `/readyz` turns 503 at once,
+/// the listener stops accepting, and in-flight requests finish; after `grace` the process
+/// stops waiting, so a stuck request cannot hold a deployment hostage.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    grace: Duration,
+) -> anyhow::Result<()> {
+    let shutting_down = state.shutting_down.clone();
+    let (begun, mut begun_rx) = tokio::sync::watch::channel(false);
+    let signal = async move {
+        shutdown_signal().await;
+        shutting_down.store(true, Ordering::SeqCst);
+        let _ = begun.send(true);
+    };
+    let server = axum::serve(listener, router(state)).with_graceful_shutdown(signal);
+    let deadline = async move {
+        let _ = begun_rx.wait_for(|begun| *begun).await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        result = server => result.context("server error"),
+        () = deadline => {
+            tracing::warn!(?grace, "in-flight requests still running after the grace period; exiting");
+            Ok(())
+        }
+    }
 }
 
 async fn shutdown_signal() {

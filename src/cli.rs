@@ -123,7 +123,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     if settings.dev {
         tracing::warn!("development mode: introspection and suggestions are on");
     }
-    app::serve(listener, app::router(AppState::new(app, mode))).await
+    app::serve(listener, AppState::new(app, mode), settings.shutdown_grace).await
 }
 
 fn export_schema(path: &PathBuf, check: bool) -> anyhow::Result<()> {

@@ -25,6 +25,10 @@ pub struct Layer {
     /// default, as fits a service on the open internet.
     #[arg(long, global = true, env = "KOPIR_DEV", num_args = 0..=1, default_missing_value = "true")]
     pub dev: Option<bool>,
+    /// Seconds to let in-flight requests finish after SIGTERM before exiting [default: 25,
+    /// inside Kubernetes' default 30 s termination grace].
+    #[arg(long, global = true, env = "KOPIR_SHUTDOWN_GRACE_SECS")]
+    pub shutdown_grace_secs: Option<u64>,
     /// Largest number of pooled database connections [default: 8 on SQLite, 16 on PostgreSQL].
     #[arg(long, global = true, env = "KOPIR_DB_MAX_CONNECTIONS")]
     pub db_max_connections: Option<u32>,
@@ -67,6 +71,7 @@ impl Layer {
             listen: self.listen.or(lower.listen),
             database_url: self.database_url.or(lower.database_url),
             dev: self.dev.or(lower.dev),
+            shutdown_grace_secs: self.shutdown_grace_secs.or(lower.shutdown_grace_secs),
             db_max_connections: self.db_max_connections.or(lower.db_max_connections),
             jwt_secret: self.jwt_secret.or(lower.jwt_secret),
             jwt_previous_keys: self.jwt_previous_keys.or(lower.jwt_previous_keys),
@@ -108,6 +113,8 @@ pub struct Settings {
     pub database_url: String,
     /// Development mode (introspection and suggestions on).
     pub dev: bool,
+    /// How long in-flight requests may run on after SIGTERM.
+    pub shutdown_grace: Duration,
     /// Pool size.
     pub db_max_connections: u32,
     /// Token settings.
@@ -182,6 +189,7 @@ impl Settings {
                 .unwrap_or(if sqlite { 8 } else { 16 }),
             database_url,
             dev: layer.dev.unwrap_or(false),
+            shutdown_grace: Duration::from_secs(layer.shutdown_grace_secs.unwrap_or(25)),
             jwt: JwtSettings {
                 secret,
                 key_id,
