@@ -1,6 +1,7 @@
 //! The running service: shared state, the HTTP router and its layers, and graceful shutdown.
 
 use std::{
+    net::SocketAddr,
     sync::{
         Arc,
         atomic::{AtomicBool, Ordering},
@@ -12,8 +13,8 @@ use anyhow::Context as _;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, FromRef, Request, State},
-    http::{HeaderMap, Method, StatusCode, header},
+    extract::{ConnectInfo, DefaultBodyLimit, FromRef, Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -33,6 +34,7 @@ use crate::{
     db,
     domain::{accounts::TokenConfig, text::Lang},
     graphql::{self, KopirSchema, Mode, ReadOnlySchema, RequestCtx, loaders::Loaders},
+    rate_limit::RateLimits,
 };
 
 /// Largest request body accepted (the API contract's limit).
@@ -48,6 +50,8 @@ pub struct App {
     /// How long DataLoaders gather keys before querying. Longer means fewer, larger batches
     /// but that much more latency per level of nesting.
     pub loader_window: Duration,
+    /// Request rate limits.
+    pub rate_limits: RateLimits,
 }
 
 /// async-graphql's own default: enough for a release build to enqueue a page's keys.
@@ -94,6 +98,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
         db,
         tokens: token_config(settings, &secret)?,
         loader_window: DEFAULT_LOADER_WINDOW,
+        rate_limits: RateLimits::new(settings.rate_limits),
     })
 }
 
@@ -149,11 +154,15 @@ pub fn layers(routes: Router) -> Router {
 /// Runs a GraphQL request: POST on the full schema, GET on the query-only one.
 async fn graphql(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     method: Method,
     viewer: Viewer,
     headers: HeaderMap,
     request: GraphQLRequest,
-) -> GraphQLResponse {
+) -> Response {
+    if let Err(wait) = state.app.rate_limits.check(viewer, peer.ip()) {
+        return rate_limited(wait);
+    }
     let lang = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -163,11 +172,29 @@ async fn graphql(
         .into_inner()
         .data(RequestCtx::new(viewer, lang))
         .data(Loaders::new(&state.app.db, state.app.loader_window));
-    if method == Method::GET {
-        state.read_only.execute(request).await.into()
+    let response = if method == Method::GET {
+        state.read_only.execute(request).await
     } else {
-        state.schema.execute(request).await.into()
-    }
+        state.schema.execute(request).await
+    };
+    GraphQLResponse::from(response).into_response()
+}
+
+/// 429 with `Retry-After` (whole seconds, rounded up) and a GraphQL error coded `RATE_LIMITED`.
+fn rate_limited(wait: Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let body = serde_json::json!({
+        "data": null,
+        "errors": [{
+            "message": format!("too many requests; retry in {seconds} s"),
+            "extensions": { "code": "RATE_LIMITED", "retryAfterSeconds": seconds },
+        }],
+    });
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
 }
 
 fn internal_error_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
@@ -242,17 +269,39 @@ pub async fn serve(
         shutting_down.store(true, Ordering::SeqCst);
         let _ = begun.send(true);
     };
-    let server = axum::serve(listener, router(state)).with_graceful_shutdown(signal);
+    let app = state.app.clone();
+    let housekeeping = tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            app.rate_limits.forget_idle();
+        }
+    });
+    let server = axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(signal);
     let deadline = async move {
         let _ = begun_rx.wait_for(|begun| *begun).await;
         tokio::time::sleep(grace).await;
     };
+    let _housekeeping = AbortOnDrop(housekeeping);
     tokio::select! {
         result = server => result.context("server error"),
         () = deadline => {
             tracing::warn!(?grace, "in-flight requests still running after the grace period; exiting");
             Ok(())
         }
+    }
+}
+
+/// Stops a background task when the server stops.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

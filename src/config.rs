@@ -7,6 +7,8 @@ use anyhow::{Context as _, bail};
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::rate_limit::RateLimitSettings;
+
 /// Default SQLite database, in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kopir.db";
 
@@ -29,6 +31,12 @@ pub struct Layer {
     /// inside Kubernetes' default 30 s termination grace].
     #[arg(long, global = true, env = "KOPIR_SHUTDOWN_GRACE_SECS")]
     pub shutdown_grace_secs: Option<u64>,
+    /// GraphQL requests a minute allowed per signed-in user [default: 600].
+    #[arg(long, global = true, env = "KOPIR_RATE_LIMIT_PER_USER")]
+    pub rate_limit_per_user: Option<u32>,
+    /// GraphQL requests a minute allowed per client IP address [default: 3000].
+    #[arg(long, global = true, env = "KOPIR_RATE_LIMIT_PER_IP")]
+    pub rate_limit_per_ip: Option<u32>,
     /// Largest number of pooled database connections [default: 8 on SQLite, 16 on PostgreSQL].
     #[arg(long, global = true, env = "KOPIR_DB_MAX_CONNECTIONS")]
     pub db_max_connections: Option<u32>,
@@ -71,6 +79,8 @@ impl Layer {
             listen: self.listen.or(lower.listen),
             database_url: self.database_url.or(lower.database_url),
             dev: self.dev.or(lower.dev),
+            rate_limit_per_user: self.rate_limit_per_user.or(lower.rate_limit_per_user),
+            rate_limit_per_ip: self.rate_limit_per_ip.or(lower.rate_limit_per_ip),
             shutdown_grace_secs: self.shutdown_grace_secs.or(lower.shutdown_grace_secs),
             db_max_connections: self.db_max_connections.or(lower.db_max_connections),
             jwt_secret: self.jwt_secret.or(lower.jwt_secret),
@@ -115,6 +125,8 @@ pub struct Settings {
     pub dev: bool,
     /// How long in-flight requests may run on after SIGTERM.
     pub shutdown_grace: Duration,
+    /// Request rate limits.
+    pub rate_limits: RateLimitSettings,
     /// Pool size.
     pub db_max_connections: u32,
     /// Token settings.
@@ -190,6 +202,10 @@ impl Settings {
             database_url,
             dev: layer.dev.unwrap_or(false),
             shutdown_grace: Duration::from_secs(layer.shutdown_grace_secs.unwrap_or(25)),
+            rate_limits: RateLimitSettings {
+                per_subject_per_minute: layer.rate_limit_per_user.unwrap_or(600).max(1),
+                per_ip_per_minute: layer.rate_limit_per_ip.unwrap_or(3000).max(1),
+            },
             jwt: JwtSettings {
                 secret,
                 key_id,

@@ -10,6 +10,7 @@ use kopir::{
     db,
     domain::accounts,
     graphql::Mode,
+    rate_limit::{RateLimitSettings, RateLimits},
 };
 use reqwest::StatusCode;
 use sea_orm::DatabaseConnection;
@@ -59,6 +60,8 @@ pub struct Options {
     pub mode: Mode,
     /// Apply only this many migrations (`None`: all).
     pub migration_steps: Option<u32>,
+    /// Rate limits; effectively unlimited unless a test sets them.
+    pub rate_limits: RateLimitSettings,
 }
 
 impl Default for Options {
@@ -67,6 +70,10 @@ impl Default for Options {
             loader_window: app::DEFAULT_LOADER_WINDOW,
             mode: Mode::Production,
             migration_steps: None,
+            rate_limits: RateLimitSettings {
+                per_subject_per_minute: u32::MAX,
+                per_ip_per_minute: u32::MAX,
+            },
         }
     }
 }
@@ -174,13 +181,20 @@ impl TestApp {
             db: db.clone(),
             tokens: app::token_config(&settings, &secret).expect("tokens"),
             loader_window: options.loader_window,
+            rate_limits: RateLimits::new(options.rate_limits),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let router = app::router(AppState::new(app, options.mode));
-        tokio::spawn(async move { axum::serve(listener, router).await });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+        });
         statements.lock().expect("lock").clear();
         TestApp {
             base,

@@ -242,3 +242,86 @@ crate::db_tests!(
     selections_are_capped_counting_aliases_and_typename,
     directives_per_field_are_capped,
 );
+
+/// Past the per-user allowance a caller gets 429, `Retry-After` and `RATE_LIMITED`, and the
+/// refused mutation does not run; another user on the same address is unaffected until the
+/// address's own allowance runs out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_refuse_with_retry_after_and_run_nothing() {
+    use kopir::rate_limit::RateLimitSettings;
+    let options = Options {
+        rate_limits: RateLimitSettings {
+            per_subject_per_minute: 60,
+            per_ip_per_minute: 200,
+        },
+        ..Options::default()
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, options).await;
+    let alice = app.register("alice@example.kz").await;
+    let bob = app.register("bob@example.kz").await;
+    let create = |n: usize| {
+        format!(
+            "mutation {{ createScienceCity(input: {{ name: {{ en: \"C{n}\" }}, regionCode: \"KZ-75\" }}) {{ scienceCity {{ id }} }} }}"
+        )
+    };
+
+    // A burst of 6 (a tenth of 60 a minute) passes; the 7th waits.
+    for _ in 0..6 {
+        app.gql(Some(&alice), "{ me { email } }", json!({}))
+            .await
+            .data("/me");
+    }
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&alice)
+        .json(&json!({ "query": create(1) }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!(
+        (1..=1).contains(&retry_after),
+        "one token refills in a second: {retry_after}"
+    );
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "RATE_LIMITED");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM science_city").await,
+        0,
+        "the refused mutation did not run"
+    );
+
+    let other = app.gql(Some(&bob), "{ me { email } }", json!({})).await;
+    assert_eq!(other.data("/me/email"), "bob@example.kz");
+
+    // The address's allowance (a burst of 20) covers everyone on it, anonymous callers too.
+    let mut refused = 0;
+    for _ in 0..30 {
+        let reply = app.gql(None, "{ regions { code } }", json!({})).await;
+        if reply.status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(reply.error_code(), "RATE_LIMITED");
+            refused += 1;
+        }
+    }
+    assert!(
+        refused >= 10,
+        "only {refused} of 30 anonymous requests refused"
+    );
+    let health = app
+        .client
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(
+        health.status(),
+        StatusCode::OK,
+        "probes are never rate limited"
+    );
+}
