@@ -35,6 +35,7 @@ use crate::{
     domain::{accounts::TokenConfig, text::Lang},
     graphql::{self, KopirSchema, Mode, ReadOnlySchema, RequestCtx, loaders::Loaders},
     rate_limit::RateLimits,
+    telemetry,
 };
 
 /// Largest request body accepted (the API contract's limit).
@@ -79,6 +80,7 @@ impl FromRef<AppState> for Arc<JwtKeys> {
 impl AppState {
     /// State for `app`, presenting the schema in `mode`.
     pub fn new(app: App, mode: Mode) -> Self {
+        telemetry::handle();
         let app = Arc::new(app);
         Self {
             schema: graphql::schema(app.clone(), mode),
@@ -125,6 +127,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route_layer(middleware::from_fn(telemetry::track_http))
         .with_state(state);
     layers(routes)
 }
@@ -232,6 +236,14 @@ async fn require_json(request: Request, next: Next) -> Response {
         }],
     });
     (StatusCode::UNSUPPORTED_MEDIA_TYPE, axum::Json(body)).into_response()
+}
+
+/// Prometheus text exposition.
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        telemetry::render(&state.app.db),
+    )
 }
 
 /// Ready when the database answers and its schema is current: a replica must not take traffic

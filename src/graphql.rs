@@ -97,6 +97,7 @@ fn configure<M: async_graphql::ObjectType + 'static>(
         .limit_directives(limits::MAX_DIRECTIVES)
         .extension(ErrorCodes)
         .extension(limits::SelectionLimit)
+        .extension(crate::telemetry::OperationMetrics::new())
         .data(app);
     match mode {
         Mode::Production => builder.disable_introspection().disable_suggestions(),
@@ -195,5 +196,8 @@ fn add_default_code(error: &mut ServerError) {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {
         extensions.set("code", "BAD_USER_INPUT");
+    }
+    if let Some(async_graphql::Value::String(code)) = extensions.get("code") {
+        crate::telemetry::count_error(code);
     }
 }

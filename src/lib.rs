@@ -10,3 +10,4 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod rate_limit;
+pub mod telemetry;

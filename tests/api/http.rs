@@ -193,3 +193,59 @@ crate::db_tests!(
     health_readiness_and_request_ids,
     every_error_carries_a_code,
 );
+
+/// `/metrics` exposes operations by name with latency, errors by code, HTTP requests by route
+/// and pool use; client-chosen operation names cannot grow the label set without bound.
+#[tokio::test]
+async fn metrics_count_operations_errors_and_pool_use() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for _ in 0..3 {
+        app.gql(None, "query MetricsRegions { regions { code } }", json!({}))
+            .await
+            .data("/regions");
+    }
+    app.gql(None, "{ nope }", json!({})).await;
+    for n in 0..250 {
+        app.gql(None, &format!("query Flood{n} {{ __typename }}"), json!({}))
+            .await;
+    }
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("text");
+    let value = |needle: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(needle))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{needle} missing from:\n{text}"))
+    };
+    assert_eq!(
+        value("kopir_graphql_operations_total{operation=\"MetricsRegions\",outcome=\"ok\"}"),
+        3.0
+    );
+    assert!(
+        value("kopir_graphql_operation_duration_seconds_count{operation=\"MetricsRegions\"}")
+            >= 3.0
+    );
+    assert!(value("kopir_graphql_errors_total{code=\"BAD_USER_INPUT\"}") >= 1.0);
+    assert!(
+        value("kopir_http_requests_total{route=\"/graphql\",method=\"POST\",status=\"200\"}")
+            >= 254.0
+    );
+    assert!(value("kopir_db_pool_connections{state=\"open\"}") >= 1.0);
+    let flood_labels = text
+        .lines()
+        .filter(|l| l.starts_with("kopir_graphql_operations_total{operation=\"Flood"))
+        .count();
+    assert!(
+        flood_labels <= 200,
+        "{flood_labels} operation labels from one client"
+    );
+    assert!(value("kopir_graphql_operations_total{operation=\"other\",outcome=\"ok\"}") >= 50.0);
+}
