@@ -33,7 +33,9 @@ use crate::{
     config::Settings,
     db,
     domain::{accounts::TokenConfig, text::Lang},
+    error::{AppError, http_error},
     graphql::{self, KopirSchema, Mode, ReadOnlySchema, RequestCtx, loaders::Loaders},
+    health::DbHealth,
     rate_limit::RateLimits,
     telemetry,
 };
@@ -53,6 +55,10 @@ pub struct App {
     pub loader_window: Duration,
     /// Request rate limits.
     pub rate_limits: RateLimits,
+    /// Whether the database is answering, watched continuously.
+    pub db_health: DbHealth,
+    /// How long a GraphQL request may run.
+    pub request_timeout: Duration,
 }
 
 /// async-graphql's own default: enough for a release build to enqueue a page's keys.
@@ -96,11 +102,14 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
     let secret = crate::auth::jwt::signing_secret(settings)?;
     let db = db::connect(&settings.database_url, settings.db_max_connections).await?;
     db::migrate(&db).await?;
+    let monitor = db::connect(&settings.database_url, 1).await?;
     Ok(App {
         db,
         tokens: token_config(settings, &secret)?,
         loader_window: DEFAULT_LOADER_WINDOW,
         rate_limits: RateLimits::new(settings.rate_limits),
+        db_health: DbHealth::spawn(monitor),
+        request_timeout: settings.request_timeout,
     })
 }
 
@@ -167,6 +176,9 @@ async fn graphql(
     if let Err(wait) = state.app.rate_limits.check(viewer, peer.ip()) {
         return rate_limited(wait);
     }
+    if !state.app.db_health.is_available() {
+        return db_unavailable();
+    }
     let lang = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -176,25 +188,57 @@ async fn graphql(
         .into_inner()
         .data(RequestCtx::new(viewer, lang))
         .data(Loaders::new(&state.app.db, state.app.loader_window));
-    let response = if method == Method::GET {
-        state.read_only.execute(request).await
-    } else {
-        state.schema.execute(request).await
+    let execute = async {
+        if method == Method::GET {
+            state.read_only.execute(request).await
+        } else {
+            state.schema.execute(request).await
+        }
     };
-    GraphQLResponse::from(response).into_response()
+    // A database that stops answering makes queries hang rather than fail: stop waiting as soon
+    // as the health monitor says so. Nothing half-written remains, because an abandoned
+    // transaction is never committed.
+    tokio::select! {
+        response = tokio::time::timeout(state.app.request_timeout, execute) => match response {
+            Ok(response) => GraphQLResponse::from(response).into_response(),
+            Err(_) => {
+                let limit = state.app.request_timeout.as_secs();
+                tracing::error!(limit, "request timed out");
+                http_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "INTERNAL",
+                    &format!("the request took longer than {limit} s and was abandoned"),
+                )
+            }
+        },
+        () = state.app.db_health.lost() => db_unavailable(),
+    }
+}
+
+/// 503 with `DB_UNAVAILABLE` and a hint to retry.
+fn db_unavailable() -> Response {
+    let err = AppError::DbUnavailable(sea_orm::DbErr::Custom("health monitor".into()));
+    with_retry_after(
+        http_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            err.code(),
+            &err.to_string(),
+        ),
+        5,
+    )
 }
 
 /// 429 with `Retry-After` (whole seconds, rounded up) and a GraphQL error coded `RATE_LIMITED`.
 fn rate_limited(wait: Duration) -> Response {
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    let body = serde_json::json!({
-        "data": null,
-        "errors": [{
-            "message": format!("too many requests; retry in {seconds} s"),
-            "extensions": { "code": "RATE_LIMITED", "retryAfterSeconds": seconds },
-        }],
-    });
-    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    let message = format!("too many requests; retry in {seconds} s");
+    with_retry_after(
+        http_error(StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED", &message),
+        seconds,
+    )
+}
+
+fn with_retry_after(mut response: Response, seconds: u64) -> Response {
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
@@ -208,11 +252,11 @@ fn internal_error_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Re
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
     tracing::error!(panic = %detail, "request handler panicked");
-    let body = serde_json::json!({
-        "data": null,
-        "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL" } }],
-    });
-    (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+    http_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "INTERNAL",
+        "internal error",
+    )
 }
 
 /// Refuses `POST /graphql` bodies that are not JSON, before they are read. Browsers send
@@ -228,14 +272,11 @@ async fn require_json(request: Request, next: Next) -> Response {
     if is_json {
         return next.run(request).await;
     }
-    let body = serde_json::json!({
-        "data": null,
-        "errors": [{
-            "message": "POST /graphql takes `Content-Type: application/json`",
-            "extensions": { "code": "BAD_USER_INPUT" },
-        }],
-    });
-    (StatusCode::UNSUPPORTED_MEDIA_TYPE, axum::Json(body)).into_response()
+    http_error(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "BAD_USER_INPUT",
+        "POST /graphql takes `Content-Type: application/json`",
+    )
 }
 
 /// Prometheus text exposition.
@@ -251,6 +292,9 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     if state.shutting_down.load(Ordering::SeqCst) {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+    }
+    if !state.app.db_health.is_available() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
     }
     let check = async {
         let pending = Migrator::get_pending_migrations(&state.app.db).await?;

@@ -31,6 +31,9 @@ pub struct Layer {
     /// inside Kubernetes' default 30 s termination grace].
     #[arg(long, global = true, env = "KOPIR_SHUTDOWN_GRACE_SECS")]
     pub shutdown_grace_secs: Option<u64>,
+    /// Seconds a GraphQL request may run before it is abandoned [default: 30].
+    #[arg(long, global = true, env = "KOPIR_REQUEST_TIMEOUT_SECS")]
+    pub request_timeout_secs: Option<u64>,
     /// GraphQL requests a minute allowed per signed-in user [default: 600].
     #[arg(long, global = true, env = "KOPIR_RATE_LIMIT_PER_USER")]
     pub rate_limit_per_user: Option<u32>,
@@ -79,6 +82,7 @@ impl Layer {
             listen: self.listen.or(lower.listen),
             database_url: self.database_url.or(lower.database_url),
             dev: self.dev.or(lower.dev),
+            request_timeout_secs: self.request_timeout_secs.or(lower.request_timeout_secs),
             rate_limit_per_user: self.rate_limit_per_user.or(lower.rate_limit_per_user),
             rate_limit_per_ip: self.rate_limit_per_ip.or(lower.rate_limit_per_ip),
             shutdown_grace_secs: self.shutdown_grace_secs.or(lower.shutdown_grace_secs),
@@ -127,6 +131,8 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     /// Request rate limits.
     pub rate_limits: RateLimitSettings,
+    /// How long a GraphQL request may run.
+    pub request_timeout: Duration,
     /// Pool size.
     pub db_max_connections: u32,
     /// Token settings.
@@ -202,6 +208,7 @@ impl Settings {
             database_url,
             dev: layer.dev.unwrap_or(false),
             shutdown_grace: Duration::from_secs(layer.shutdown_grace_secs.unwrap_or(25)),
+            request_timeout: Duration::from_secs(layer.request_timeout_secs.unwrap_or(30).max(1)),
             rate_limits: RateLimitSettings {
                 per_subject_per_minute: layer.rate_limit_per_user.unwrap_or(600).max(1),
                 per_ip_per_minute: layer.rate_limit_per_ip.unwrap_or(3000).max(1),

@@ -3,6 +3,10 @@
 //! the client only "internal error", so SQL, paths and driver text never leak.
 
 use async_graphql::ErrorExtensions;
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse as _, Response},
+};
 use sea_orm::{DbErr, SqlErr};
 
 /// A failure that reaches a client.
@@ -71,6 +75,18 @@ impl AppError {
             _ => db_err.into(),
         }
     }
+}
+
+/// An HTTP response whose body is a GraphQL response carrying one error, for refusals made
+/// around GraphQL execution rather than inside it (authentication, content type, rate limits,
+/// outages, timeouts, panics), so clients read `extensions.code` the same way everywhere.
+pub fn http_error(status: StatusCode, code: &str, message: &str) -> Response {
+    crate::telemetry::count_error(code);
+    let body = serde_json::json!({
+        "data": null,
+        "errors": [{ "message": message, "extensions": { "code": code } }],
+    });
+    (status, axum::Json(body)).into_response()
 }
 
 impl From<DbErr> for AppError {

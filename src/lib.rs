@@ -9,5 +9,6 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod graphql;
+pub mod health;
 pub mod rate_limit;
 pub mod telemetry;

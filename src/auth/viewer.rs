@@ -5,11 +5,11 @@ use std::sync::Arc;
 use axum::{
     extract::{FromRef, FromRequestParts},
     http::{HeaderValue, StatusCode, header, request::Parts},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 
 use super::jwt::JwtKeys;
-use crate::error::AppError;
+use crate::error::{AppError, http_error};
 
 /// The caller of one request, as proven by its bearer token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,11 +55,7 @@ where
 
 /// A 401 whose body is a GraphQL response, so GraphQL clients can read `extensions.code`.
 fn unauthenticated(err: AppError) -> Response {
-    let body = serde_json::json!({
-        "data": null,
-        "errors": [{ "message": err.to_string(), "extensions": { "code": err.code() } }],
-    });
-    let mut response = (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
+    let mut response = http_error(StatusCode::UNAUTHORIZED, err.code(), &err.to_string());
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static("Bearer error=\"invalid_token\""),

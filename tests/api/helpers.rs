@@ -10,6 +10,7 @@ use kopir::{
     db,
     domain::accounts,
     graphql::Mode,
+    health::DbHealth,
     rate_limit::{RateLimitSettings, RateLimits},
 };
 use reqwest::StatusCode;
@@ -182,6 +183,16 @@ impl TestApp {
             tokens: app::token_config(&settings, &secret).expect("tokens"),
             loader_window: options.loader_window,
             rate_limits: RateLimits::new(options.rate_limits),
+            db_health: DbHealth::spawn(
+                db::connect_with(&url, 1, |o| {
+                    if let Some(schema) = &schema {
+                        o.set_schema_search_path(schema.clone());
+                    }
+                })
+                .await
+                .expect("monitor connection"),
+            ),
+            request_timeout: std::time::Duration::from_secs(30),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
