@@ -18,6 +18,8 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 ///
 /// SQLite runs in WAL mode so readers never block the writer, with a busy timeout so concurrent
 /// writers queue instead of failing, and a pool of several connections so reads run in parallel.
+/// `synchronous = FULL` syncs the WAL at every commit: `NORMAL` would survive a process crash
+/// but could lose the last commits on power loss, and an acknowledged write must stay written.
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
     connect_with(url, max_connections, |_| {}).await
 }
@@ -37,7 +39,7 @@ pub async fn connect_with(
         .map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .foreign_keys(true)
         });

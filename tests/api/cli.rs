@@ -44,10 +44,15 @@ async fn start(dir: &Path) -> (Server, String) {
 }
 
 async fn start_with(dir: &Path, extra: &[&str]) -> (Server, String) {
+    start_with_env(dir, extra, &[]).await
+}
+
+async fn start_with_env(dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> (Server, String) {
     let port = free_port();
     let child = kopir(dir)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .args(extra)
+        .envs(env.iter().copied())
         .stderr(Stdio::null())
         .spawn()
         .expect("kopir serve starts");
@@ -296,4 +301,169 @@ async fn shutdown_does_not_wait_past_the_grace_period() {
         cut_off > 0,
         "every request finished; the grace bound was not exercised"
     );
+}
+
+/// Kills kopir with SIGKILL in the middle of a write storm and restarts it on the same
+/// database: every acknowledged write is there, none is half-written (each organisation has
+/// exactly the one admin membership written in its transaction), and `check` passes.
+async fn crash_during_write_storm(
+    dir: &Path,
+    extra: &[&str],
+    env: &[(&str, &str)],
+    database_url: &str,
+) {
+    use std::sync::{Arc, Mutex};
+    const CREATE: &str = "mutation($bin: String!) { createOrganization(input: { kind: ENTERPRISE, name: { en: \"Crash\" }, bin: $bin, regionCode: \"KZ-75\" }) { organization { bin } } }";
+    let (mut server, base) = start_with_env(dir, extra, env).await;
+    let reply = post(&base, None, "mutation { register(input: { email: \"crash@kopir.kz\", password: \"correct horse battery\", displayName: \"C\" }) { accessToken } }").await;
+    let token = reply["data"]["register"]["accessToken"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let all_bins = crate::helpers::bins(8000);
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let bins: Vec<String> = all_bins.iter().skip(w).step_by(4).cloned().collect();
+            let (base, token, acknowledged) = (base.clone(), token.clone(), acknowledged.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::new();
+                for bin in bins {
+                    let sent = client
+                        .post(format!("{base}/graphql"))
+                        .bearer_auth(&token)
+                        .json(&json!({ "query": CREATE, "variables": { "bin": bin } }))
+                        .send()
+                        .await;
+                    let Ok(response) = sent else { return };
+                    let Ok(body) = response.json::<Value>().await else {
+                        return;
+                    };
+                    if body["data"]["createOrganization"]["organization"]["bin"] == json!(bin) {
+                        acknowledged.lock().expect("lock").push(bin);
+                    }
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.0.kill().expect("SIGKILL");
+    server.0.wait().expect("reaped");
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    let acknowledged = acknowledged.lock().expect("lock").clone();
+    assert!(
+        acknowledged.len() > 20,
+        "only {} writes before the crash",
+        acknowledged.len()
+    );
+
+    // Restarting runs crash recovery; the service answers again.
+    let (_server, base) = start_with_env(dir, extra, env).await;
+    let regions = post(&base, None, "{ regions { code } }").await;
+    assert_eq!(
+        regions["data"]["regions"].as_array().map(Vec::len),
+        Some(20)
+    );
+
+    use sea_orm::ConnectionTrait as _;
+    let db = kopir::db::connect(database_url, 1).await.expect("database");
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT bin FROM organization".to_owned(),
+        ))
+        .await
+        .expect("read back");
+    let stored: std::collections::HashSet<String> = rows
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).expect("bin"))
+        .collect();
+    let missing: Vec<_> = acknowledged
+        .iter()
+        .filter(|b| !stored.contains(*b))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} acknowledged writes missing: {missing:?}",
+        missing.len()
+    );
+    let half_written = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) FROM organization o WHERE (SELECT COUNT(*) FROM membership m WHERE m.organization_id = o.id AND m.role = 'ADMIN') <> 1".to_owned(),
+        ))
+        .await
+        .expect("query")
+        .expect("row")
+        .try_get_by_index::<i64>(0)
+        .expect("count");
+    assert_eq!(
+        half_written, 0,
+        "organisations without exactly one admin membership"
+    );
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        let check = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "PRAGMA integrity_check".to_owned(),
+            ))
+            .await
+            .expect("integrity_check")
+            .expect("row")
+            .try_get_by_index::<String>(0)
+            .expect("text");
+        assert_eq!(check, "ok");
+    }
+    eprintln!(
+        "crash test: {} acknowledged writes, all present; {} rows stored",
+        acknowledged.len(),
+        stored.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_crash_during_a_write_storm_loses_nothing_acknowledged() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("kopir.db").display());
+    crash_during_write_storm(dir.path(), &[], &[], &url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_crash_during_a_write_storm_loses_nothing_acknowledged() {
+    use sea_orm::ConnectionTrait as _;
+    let Some(crate::helpers::Backend::Postgres(base_url)) =
+        crate::helpers::Backend::postgres("crash_during_a_write_storm_loses_nothing_acknowledged")
+    else {
+        return;
+    };
+    let admin = kopir::db::connect(&base_url, 1)
+        .await
+        .expect("admin connection");
+    let database = format!("kopir_crash_{}", std::process::id());
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        .await
+        .expect("drop");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {database}"))
+        .await
+        .expect("create");
+    let (prefix, _) = base_url.rsplit_once('/').expect("URL with a database");
+    let url = format!("{prefix}/{database}");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let secret = crate::helpers::JWT_SECRET;
+    crash_during_write_storm(
+        dir.path(),
+        &["--database-url", &url],
+        &[("KOPIR_JWT_SECRET", secret)],
+        &url,
+    )
+    .await;
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
+        .await
+        .expect("drop");
 }

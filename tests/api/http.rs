@@ -159,7 +159,8 @@ async fn every_error_carries_a_code(app: TestApp) {
     }
 }
 
-/// The shipped SQLite settings (WAL, busy timeout, foreign keys) are what the tests run with.
+/// The shipped SQLite settings (WAL, busy timeout, foreign keys, synchronous = FULL) are what
+/// the tests run with.
 #[tokio::test]
 async fn sqlite_runs_with_the_shipped_settings() {
     use sea_orm::{ConnectionTrait as _, DbBackend, Statement};
@@ -168,6 +169,7 @@ async fn sqlite_runs_with_the_shipped_settings() {
         ("journal_mode", "wal"),
         ("busy_timeout", "5000"),
         ("foreign_keys", "1"),
+        ("synchronous", "2"),
     ] {
         let row = app
             .db
