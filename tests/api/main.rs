@@ -5,6 +5,7 @@
 mod accounts;
 mod cli;
 mod faults;
+mod fuzz;
 mod helpers;
 mod http;
 mod limits;
