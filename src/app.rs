@@ -13,7 +13,7 @@ use anyhow::Context as _;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::{
     Router,
-    extract::{ConnectInfo, DefaultBodyLimit, FromRef, Request, State},
+    extract::{ConnectInfo, DefaultBodyLimit, FromRef, FromRequest as _, Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -34,6 +34,7 @@ use crate::{
     db,
     domain::{accounts::TokenConfig, text::Lang},
     error::{AppError, http_error},
+    graphiql,
     graphql::{self, KopirSchema, Mode, ReadOnlySchema, RequestCtx, loaders::Loaders},
     health::DbHealth,
     rate_limit::RateLimits,
@@ -75,6 +76,8 @@ pub struct AppState {
     pub read_only: ReadOnlySchema,
     /// Set when shutdown begins, so `/readyz` turns away new traffic at once.
     pub shutting_down: Arc<AtomicBool>,
+    /// Production or development (GraphiQL, introspection, suggestions).
+    pub mode: Mode,
 }
 
 impl FromRef<AppState> for Arc<JwtKeys> {
@@ -93,6 +96,7 @@ impl AppState {
             read_only: graphql::read_only_schema(app.clone(), mode),
             app,
             shutting_down: Arc::new(AtomicBool::new(false)),
+            mode,
         }
     }
 }
@@ -132,8 +136,9 @@ pub fn router(state: AppState) -> Router {
             "/graphql",
             post(graphql)
                 .layer(middleware::from_fn(require_json))
-                .get(graphql),
+                .get(graphql_get),
         )
+        .route("/graphiql/{file}", get(graphiql_asset))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -162,6 +167,46 @@ pub fn layers(routes: Router) -> Router {
         }))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// `GET /graphql`: GraphiQL for a browser in development mode, else a query.
+async fn graphql_get(
+    State(state): State<AppState>,
+    connect_info: ConnectInfo<SocketAddr>,
+    method: Method,
+    viewer: Viewer,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    if state.mode == Mode::Development && graphiql::wanted(&headers, request.uri()) {
+        return graphiql::page().into_response();
+    }
+    match GraphQLRequest::from_request(request, &state).await {
+        Ok(graphql_request) => {
+            graphql(
+                State(state),
+                connect_info,
+                method,
+                viewer,
+                headers,
+                graphql_request,
+            )
+            .await
+        }
+        Err(rejection) => rejection.into_response(),
+    }
+}
+
+/// GraphiQL's assets, in development mode only.
+async fn graphiql_asset(
+    State(state): State<AppState>,
+    file: axum::extract::Path<String>,
+) -> Response {
+    if state.mode == Mode::Development {
+        graphiql::asset(file).await
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
 }
 
 /// Runs a GraphQL request: POST on the full schema, GET on the query-only one.

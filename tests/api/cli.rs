@@ -467,3 +467,96 @@ async fn postgres_crash_during_a_write_storm_loses_nothing_acknowledged() {
         .await
         .expect("drop");
 }
+
+/// Headless Chromium, or `None` (with a notice) where it is not installed. CI installs it and
+/// sets `KOPIR_REQUIRE_BROWSER`, which turns the skip into a failure.
+fn chromium() -> Option<&'static str> {
+    const PATH: &str = "/usr/bin/chromium";
+    if Path::new(PATH).exists() {
+        return Some(PATH);
+    }
+    assert!(
+        std::env::var("KOPIR_REQUIRE_BROWSER").is_err(),
+        "KOPIR_REQUIRE_BROWSER is set but {PATH} is missing"
+    );
+    eprintln!("SKIPPED browser test: {PATH} is not installed (apt-get install chromium)");
+    None
+}
+
+/// In development mode a browser opening `/graphql` gets GraphiQL from assets inside the
+/// binary: headless Chromium renders it, and the page fetches the schema from the API. In
+/// production mode neither the page nor its assets are served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn graphiql_renders_in_a_browser_in_development_mode_only() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (_server, base) = start_with(dir.path(), &["--dev"]).await;
+    let profile = tempfile::tempdir().expect("browser profile");
+    let args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--virtual-time-budget=20000",
+        "--dump-dom",
+    ]
+    .iter()
+    .map(|a| (*a).to_owned())
+    .chain([
+        format!("--user-data-dir={}", profile.path().display()),
+        format!("{base}/graphql"),
+    ])
+    .collect();
+    let output = tokio::task::spawn_blocking(move || Command::new(chromium).args(&args).output())
+        .await
+        .expect("task")
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        dom.contains("graphiql-container"),
+        "GraphiQL did not render:\n{}",
+        &dom[..dom.len().min(2000)]
+    );
+    assert!(
+        dom.contains("Kopir. Paste"),
+        "the page's own default query is missing"
+    );
+    let metrics = reqwest::get(format!("{base}/metrics"))
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains(
+            "kopir_graphql_operations_total{operation=\"IntrospectionQuery\",outcome=\"ok\"}"
+        ),
+        "the page never fetched the schema:\n{metrics}"
+    );
+
+    let production_dir = tempfile::tempdir().expect("temporary directory");
+    let (_production, base) = start(production_dir.path()).await;
+    let client = reqwest::Client::new();
+    let page = client
+        .get(format!("{base}/graphql"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("GET");
+    // Not the page: a GraphQL response saying what is wrong with the (missing) query.
+    let body: Value = page.json().await.expect("a GraphQL response, not HTML");
+    assert!(
+        body["errors"][0]["extensions"]["code"].is_string(),
+        "{body}"
+    );
+    let asset = client
+        .get(format!("{base}/graphiql/graphiql.min.js"))
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(asset.status(), reqwest::StatusCode::NOT_FOUND);
+}
