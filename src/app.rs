@@ -241,8 +241,9 @@ async fn graphql(
         }
     };
     // A database that stops answering makes queries hang rather than fail: stop waiting as soon
-    // as the health monitor says so. Nothing half-written remains, because an abandoned
-    // transaction is never committed.
+    // as the health monitor says so. Nothing half-written remains (a transaction whose future is
+    // dropped is rolled back), but a statement already handed to the driver may still complete,
+    // so the outcome of an abandoned mutation is unknown to the client, as with any lost reply.
     tokio::select! {
         response = tokio::time::timeout(state.app.request_timeout, execute) => match response {
             Ok(response) => GraphQLResponse::from(response).into_response(),
@@ -252,7 +253,10 @@ async fn graphql(
                 http_error(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "INTERNAL",
-                    &format!("the request took longer than {limit} s and was abandoned"),
+                    &format!(
+                        "the request took longer than {limit} s and the server stopped waiting; \
+                         a mutation may or may not have taken effect"
+                    ),
                 )
             }
         },

@@ -63,6 +63,8 @@ pub struct Options {
     pub migration_steps: Option<u32>,
     /// Rate limits; effectively unlimited unless a test sets them.
     pub rate_limits: RateLimitSettings,
+    /// How long a GraphQL request may run.
+    pub request_timeout: std::time::Duration,
 }
 
 impl Default for Options {
@@ -75,6 +77,7 @@ impl Default for Options {
                 per_subject_per_minute: u32::MAX,
                 per_ip_per_minute: u32::MAX,
             },
+            request_timeout: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -192,7 +195,7 @@ impl TestApp {
                 .await
                 .expect("monitor connection"),
             ),
-            request_timeout: std::time::Duration::from_secs(30),
+            request_timeout: options.request_timeout,
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

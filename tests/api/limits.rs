@@ -325,3 +325,43 @@ async fn rate_limits_refuse_with_retry_after_and_run_nothing() {
         "probes are never rate limited"
     );
 }
+
+/// A request still running at the timeout is answered 503 at the timeout, not whenever its
+/// work ends: here a mutation waits on an SQLite write lock the test holds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_past_the_timeout_are_answered_at_the_timeout() {
+    let options = Options {
+        request_timeout: std::time::Duration::from_secs(1),
+        ..Options::default()
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, options).await;
+    let token = app.register("slow@example.kz").await;
+    let lock = kopir::db::begin_write(&app.db).await.expect("write lock");
+    let started = std::time::Instant::now();
+    let reply = app
+        .gql(
+            Some(&token),
+            "mutation { createOrganization(input: { kind: ENTERPRISE, name: { en: \"Slow\" }, bin: \"940140000385\", regionCode: \"KZ-75\" }) { organization { id } } }",
+            json!({}),
+        )
+        .await;
+    let waited = started.elapsed();
+    lock.rollback().await.expect("release");
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(reply.error_code(), "INTERNAL");
+    assert!(
+        reply.body["errors"][0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("longer than 1 s")
+    );
+    assert!(
+        waited >= std::time::Duration::from_millis(950)
+            && waited < std::time::Duration::from_secs(3),
+        "{waited:?}"
+    );
+    // The abandoned transaction never committed: the organisation and its membership are absent.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM organization").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM membership").await, 0);
+}
