@@ -433,26 +433,13 @@ async fn sqlite_crash_during_a_write_storm_loses_nothing_acknowledged() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_crash_during_a_write_storm_loses_nothing_acknowledged() {
-    use sea_orm::ConnectionTrait as _;
     let Some(crate::helpers::Backend::Postgres(base_url)) =
         crate::helpers::Backend::postgres("crash_during_a_write_storm_loses_nothing_acknowledged")
     else {
         return;
     };
-    let admin = kopir::db::connect(&base_url, 1)
-        .await
-        .expect("admin connection");
-    let database = format!("kopir_crash_{}", std::process::id());
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        .await
-        .expect("drop");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {database}"))
-        .await
-        .expect("create");
-    let (prefix, _) = base_url.rsplit_once('/').expect("URL with a database");
-    let url = format!("{prefix}/{database}");
+    let database = crate::helpers::PgDatabase::create(&base_url, "kopir_crash").await;
+    let url = database.url.clone();
     let dir = tempfile::tempdir().expect("temporary directory");
     let secret = crate::helpers::JWT_SECRET;
     crash_during_write_storm(
@@ -462,10 +449,7 @@ async fn postgres_crash_during_a_write_storm_loses_nothing_acknowledged() {
         &url,
     )
     .await;
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        .await
-        .expect("drop");
+    database.drop_now().await;
 }
 
 /// Headless Chromium, or `None` (with a notice) where it is not installed. CI installs it and

@@ -6,10 +6,9 @@ use std::time::{Duration, Instant};
 use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
 use axum::{Router, routing::post};
 use reqwest::StatusCode;
-use sea_orm::ConnectionTrait as _;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, PgDatabase, TestApp};
 
 struct Panicky;
 
@@ -83,36 +82,24 @@ async fn postgres_outage_answers_db_unavailable_and_recovers() {
     else {
         return;
     };
-    let admin = kopir::db::connect(&base_url, 1)
-        .await
-        .expect("admin connection");
-    let database = format!("kopir_outage_{}", std::process::id());
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        .await
-        .expect("drop");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {database}"))
-        .await
-        .expect("create");
-    let (prefix, _) = base_url.rsplit_once('/').expect("URL with a database");
-    let app = TestApp::spawn(Backend::Postgres(format!("{prefix}/{database}"))).await;
+    let database = PgDatabase::create(&base_url, "kopir_outage").await;
+    let app = TestApp::spawn(Backend::Postgres(database.url.clone())).await;
 
     for n in 0..5 {
         app.register(&format!("before{n}@example.kz")).await;
     }
-    admin
-        .execute_unprepared(&format!(
-            "ALTER DATABASE {database} ALLOW_CONNECTIONS false"
+    database
+        .admin(&format!(
+            "ALTER DATABASE {} ALLOW_CONNECTIONS false",
+            database.name
         ))
-        .await
-        .expect("close");
-    admin
-        .execute_unprepared(&format!(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}'"
+        .await;
+    database
+        .admin(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{}'",
+            database.name
         ))
-        .await
-        .expect("terminate sessions");
+        .await;
 
     let started = Instant::now();
     let reply = app
@@ -129,30 +116,22 @@ async fn postgres_outage_answers_db_unavailable_and_recovers() {
         "SELECT",
         "127.0.0.1",
         "5432",
-        database.as_str(),
+        database.name.as_str(),
         "sqlx",
         "postgres",
     ] {
         assert!(!text.contains(leak), "{leak} leaked: {text}");
     }
-    let ready = app
-        .client
-        .get(format!("{}/readyz", app.base))
-        .send()
-        .await
-        .expect("GET");
+    let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
 
-    admin
-        .execute_unprepared(&format!("ALTER DATABASE {database} ALLOW_CONNECTIONS true"))
-        .await
-        .expect("reopen");
-    let ready = app
-        .client
-        .get(format!("{}/readyz", app.base))
-        .send()
-        .await
-        .expect("GET");
+    database
+        .admin(&format!(
+            "ALTER DATABASE {} ALLOW_CONNECTIONS true",
+            database.name
+        ))
+        .await;
+    let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), StatusCode::OK);
     let reply = app
         .login("before4@example.kz", "correct horse battery")
@@ -165,10 +144,7 @@ async fn postgres_outage_answers_db_unavailable_and_recovers() {
     );
 
     drop(app);
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))
-        .await
-        .expect("drop");
+    database.drop_now().await;
 }
 
 /// A throwaway PostgreSQL cluster of the test's own, so it can be stopped and killed without

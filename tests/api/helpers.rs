@@ -235,6 +235,15 @@ impl TestApp {
         tokio::spawn(async move { post(&client, &base, token.as_deref(), query, variables).await })
     }
 
+    /// `GET path` (e.g. `/readyz`) on the service.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET")
+    }
+
     /// Registers a user and returns their access token.
     pub async fn register(&self, email: &str) -> String {
         let reply = self
@@ -333,6 +342,49 @@ async fn post(
     let status = response.status();
     let body = response.json().await.expect("JSON body");
     Reply { status, body }
+}
+
+/// A PostgreSQL database of one test's own, for tests that close, crash or point a second
+/// process at it; dropped by [`PgDatabase::drop_now`].
+pub struct PgDatabase {
+    admin: DatabaseConnection,
+    /// The database's name.
+    pub name: String,
+    /// Its URL.
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// Creates (afresh) `{prefix}_{process id}` on the server of `base_url`.
+    pub async fn create(base_url: &str, prefix: &str) -> PgDatabase {
+        use sea_orm::ConnectionTrait as _;
+        let admin = db::connect(base_url, 1).await.expect("admin connection");
+        let name = format!("{prefix}_{}", std::process::id());
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            admin.execute_unprepared(&sql).await.expect(&sql);
+        }
+        let (server, _) = base_url.rsplit_once('/').expect("URL with a database");
+        let url = format!("{server}/{name}");
+        PgDatabase { admin, name, url }
+    }
+
+    /// Runs `sql` as the administrator (e.g. `ALTER DATABASE`).
+    pub async fn admin(&self, sql: &str) {
+        use sea_orm::ConnectionTrait as _;
+        self.admin.execute_unprepared(sql).await.expect(sql);
+    }
+
+    /// Drops the database, disconnecting whoever is still on it.
+    pub async fn drop_now(self) {
+        self.admin(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ))
+        .await;
+    }
 }
 
 /// Creates an empty schema for one test, so tests run in parallel without seeing each other.

@@ -99,28 +99,13 @@ async fn bodies_over_one_mebibyte_are_refused(app: TestApp) {
 }
 
 async fn health_readiness_and_request_ids(app: TestApp) {
-    let health = app
-        .client
-        .get(format!("{}/healthz", app.base))
-        .send()
-        .await
-        .expect("GET");
+    let health = app.get("/healthz").await;
     assert_eq!(health.status(), StatusCode::OK);
-    let ready = app
-        .client
-        .get(format!("{}/readyz", app.base))
-        .send()
-        .await
-        .expect("GET");
+    let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), StatusCode::OK);
     assert_eq!(ready.text().await.expect("text"), "ready");
 
-    let generated = app
-        .client
-        .get(format!("{}/healthz", app.base))
-        .send()
-        .await
-        .expect("GET");
+    let generated = app.get("/healthz").await;
     let id = generated
         .headers()
         .get("x-request-id")
@@ -211,15 +196,7 @@ async fn metrics_count_operations_errors_and_pool_use() {
         app.gql(None, &format!("query Flood{n} {{ __typename }}"), json!({}))
             .await;
     }
-    let text = app
-        .client
-        .get(format!("{}/metrics", app.base))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("text");
+    let text = app.get("/metrics").await.text().await.expect("text");
     let value = |needle: &str| -> f64 {
         text.lines()
             .find(|l| l.starts_with(needle))

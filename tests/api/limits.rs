@@ -143,12 +143,7 @@ async fn readiness_requires_current_migrations(backend: Backend) {
         .expect("migrate");
     let ready = app.client.get(&url).send().await.expect("GET");
     assert_eq!(ready.status(), StatusCode::OK);
-    let health = app
-        .client
-        .get(format!("{}/healthz", app.base))
-        .send()
-        .await
-        .expect("GET");
+    let health = app.get("/healthz").await;
     assert_eq!(
         health.status(),
         StatusCode::OK,
@@ -168,16 +163,16 @@ async fn postgres_readiness_requires_current_migrations() {
     }
 }
 
+/// `a0: __typename a1: __typename …`, `n` of them.
+fn typename_aliases(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("a{i}: __typename"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 async fn selections_are_capped_counting_aliases_and_typename(app: TestApp) {
-    let aliases = |n: usize| {
-        format!(
-            "{{ {} }}",
-            (0..n)
-                .map(|i| format!("a{i}: __typename"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        )
-    };
+    let aliases = |n: usize| format!("{{ {} }}", typename_aliases(n));
     let refused = app.gql(None, &aliases(301), json!({})).await;
     assert_eq!(refused.error_code(), "BAD_USER_INPUT");
     assert!(
@@ -205,10 +200,7 @@ async fn selections_are_capped_counting_aliases_and_typename(app: TestApp) {
     // A refused mutation never runs.
     let mutation = format!(
         "mutation {{ register(input: {{ email: \"cap@example.kz\", password: \"correct horse battery\", displayName: \"C\" }}) {{ accessToken }} {} }}",
-        (0..300)
-            .map(|i| format!("a{i}: __typename"))
-            .collect::<Vec<_>>()
-            .join(" ")
+        typename_aliases(300)
     );
     assert_eq!(
         app.gql(None, &mutation, json!({})).await.error_code(),
@@ -313,12 +305,7 @@ async fn rate_limits_refuse_with_retry_after_and_run_nothing() {
         refused >= 10,
         "only {refused} of 30 anonymous requests refused"
     );
-    let health = app
-        .client
-        .get(format!("{}/readyz", app.base))
-        .send()
-        .await
-        .expect("GET");
+    let health = app.get("/readyz").await;
     assert_eq!(
         health.status(),
         StatusCode::OK,
