@@ -11,5 +11,6 @@ mod http;
 mod limits;
 mod organizations;
 mod pagination;
+mod rights;
 mod schema;
 mod tokens;

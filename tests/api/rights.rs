@@ -1,0 +1,153 @@
+//! Who may do what: every operation that exists, tried by an anonymous caller, a member of
+//! organisation A, a member of organisation B and a platform admin. Each row states the expected
+//! outcome for each caller; a new operation adds a row here.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, bins};
+
+/// What a caller should get.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Expect {
+    /// Data, no error.
+    Ok,
+    /// `data` at the pointer is null (hidden), no error.
+    Hidden(&'static str),
+    /// An error with this code.
+    Code(&'static str),
+}
+
+use Expect::{Code, Hidden, Ok};
+
+async fn every_operation_respects_every_callers_rights(app: TestApp) {
+    let admin = app.admin().await;
+    let a = app.register("a@a.kz").await;
+    let b = app.register("b@b.kz").await;
+    let b_bins = bins(3);
+    let org_a = app.create_org(&a, "Org A", &b_bins[0]).await;
+    app.create_org(&b, "Org B", &b_bins[1]).await;
+    let me_a = app
+        .gql(Some(&a), "{ me { id } }", json!({}))
+        .await
+        .data("/me/id")
+        .clone();
+    let city = app
+        .gql(Some(&admin), "mutation { createScienceCity(input: { name: { en: \"C\" }, regionCode: \"KZ-75\" }) { scienceCity { id } } }", json!({}))
+        .await
+        .data("/createScienceCity/scienceCity/id")
+        .clone();
+
+    // (operation, variables, [anonymous, member of A, member of B, platform admin])
+    let rows: Vec<(&str, Value, [Expect; 4])> = vec![
+        (
+            "{ regions { code } scienceCities { totalCount } taxonomy { trlLevels { level } } }",
+            json!({}),
+            [Ok, Ok, Ok, Ok],
+        ),
+        (
+            "{ organizations { totalCount nodes { name { en } } } }",
+            json!({}),
+            [Ok, Ok, Ok, Ok],
+        ),
+        (
+            "query($id: ID!) { organization(id: $id) { members { role } } }",
+            json!({ "id": org_a }),
+            [
+                Hidden("/organization/members"),
+                Ok,
+                Hidden("/organization/members"),
+                Ok,
+            ],
+        ),
+        (
+            "query($id: ID!) { organization(id: $id) { viewerRole } }",
+            json!({ "id": org_a }),
+            [
+                Hidden("/organization/viewerRole"),
+                Ok,
+                Hidden("/organization/viewerRole"),
+                Hidden("/organization/viewerRole"),
+            ],
+        ),
+        (
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": me_a }),
+            [Hidden("/node"), Ok, Hidden("/node"), Ok],
+        ),
+        ("{ me { email } }", json!({}), [Hidden("/me"), Ok, Ok, Ok]),
+        (
+            "mutation($id: ID!) { updateOrganization(input: { id: $id, website: \"https://a.kz\" }) { organization { id } } }",
+            json!({ "id": org_a }),
+            [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],
+        ),
+        (
+            "mutation($id: ID!) { addMember(input: { organizationId: $id, email: \"b@b.kz\" }) { membership { role } } }",
+            json!({ "id": org_a }),
+            [
+                // A's admin adds b; b, now a plain member of A, may not manage members; the
+                // platform admin's repeat is a duplicate.
+                Code("UNAUTHENTICATED"),
+                Ok,
+                Code("FORBIDDEN"),
+                Code("BAD_USER_INPUT"),
+            ],
+        ),
+        (
+            "mutation($id: ID!) { updateScienceCity(input: { id: $id, status: DESIGNATED }) { scienceCity { status } } }",
+            json!({ "id": city }),
+            [
+                Code("UNAUTHENTICATED"),
+                Code("FORBIDDEN"),
+                Code("FORBIDDEN"),
+                Ok,
+            ],
+        ),
+        (
+            "mutation { createScienceCity(input: { name: { en: \"D\" }, regionCode: \"KZ-71\" }) { scienceCity { id } } }",
+            json!({}),
+            [
+                Code("UNAUTHENTICATED"),
+                Code("FORBIDDEN"),
+                Code("FORBIDDEN"),
+                Ok,
+            ],
+        ),
+    ];
+    let callers = [
+        ("anonymous", None),
+        ("member of A", Some(&a)),
+        ("member of B", Some(&b)),
+        ("platform admin", Some(&admin)),
+    ];
+    for (query, variables, expected) in rows {
+        for ((who, token), expect) in callers.iter().zip(expected) {
+            let reply = app
+                .gql(token.map(String::as_str), query, variables.clone())
+                .await;
+            match expect {
+                Ok => assert!(
+                    reply.body.get("errors").is_none(),
+                    "{who}: {query}: {:#}",
+                    reply.body
+                ),
+                Hidden(pointer) => {
+                    assert!(
+                        reply.body.get("errors").is_none(),
+                        "{who}: {query}: {:#}",
+                        reply.body
+                    );
+                    assert_eq!(
+                        reply.data(pointer),
+                        &Value::Null,
+                        "{who} sees {pointer} of {query}"
+                    );
+                }
+                Code(code) => assert_eq!(reply.error_code(), code, "{who}: {query}"),
+            }
+        }
+    }
+    // Two founding admins plus the one membership A's admin added; no refused call wrote one.
+    assert_eq!(app.count("SELECT COUNT(*) FROM membership").await, 3);
+}
+
+crate::db_tests!(every_operation_respects_every_callers_rights);
