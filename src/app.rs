@@ -173,7 +173,6 @@ pub fn layers(routes: Router) -> Router {
 async fn graphql_get(
     State(state): State<AppState>,
     connect_info: ConnectInfo<SocketAddr>,
-    method: Method,
     viewer: Viewer,
     headers: HeaderMap,
     request: Request,
@@ -186,7 +185,7 @@ async fn graphql_get(
             graphql(
                 State(state),
                 connect_info,
-                method,
+                Method::GET,
                 viewer,
                 headers,
                 graphql_request,

@@ -79,42 +79,25 @@ fn walk(
 ) {
     if depth > MAX_SPREAD_DEPTH {
         *count = cap + 1;
+        return;
     }
     for item in &set.items {
         if *count > cap {
             return;
         }
-        match &item.node {
+        let nested = match &item.node {
             Selection::Field(field) => {
                 *count += 1;
-                walk(
-                    &field.node.selection_set.node,
-                    document,
-                    count,
-                    cap,
-                    depth + 1,
-                );
+                Some(&field.node.selection_set.node)
             }
-            Selection::InlineFragment(fragment) => {
-                walk(
-                    &fragment.node.selection_set.node,
-                    document,
-                    count,
-                    cap,
-                    depth + 1,
-                );
-            }
-            Selection::FragmentSpread(spread) => {
-                if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) {
-                    walk(
-                        &fragment.node.selection_set.node,
-                        document,
-                        count,
-                        cap,
-                        depth + 1,
-                    );
-                }
-            }
+            Selection::InlineFragment(fragment) => Some(&fragment.node.selection_set.node),
+            Selection::FragmentSpread(spread) => document
+                .fragments
+                .get(&spread.node.fragment_name.node)
+                .map(|fragment| &fragment.node.selection_set.node),
+        };
+        if let Some(nested) = nested {
+            walk(nested, document, count, cap, depth + 1);
         }
     }
 }

@@ -400,27 +400,7 @@ async fn postgres_stopped_then_killed_mid_load() {
         "no write succeeded after the restart"
     );
 
-    let stored: std::collections::HashSet<String> = {
-        use sea_orm::{EntityTrait as _, QuerySelect as _};
-        entity::organization::Entity::find()
-            .select_only()
-            .column(entity::organization::Column::Bin)
-            .into_tuple::<Option<String>>()
-            .all(&app.db)
-            .await
-            .expect("read back")
-            .into_iter()
-            .flatten()
-            .collect()
-    };
-    let missing: Vec<_> = acknowledged
-        .iter()
-        .filter(|b| !stored.contains(*b))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "acknowledged but missing after the crash: {missing:?}"
-    );
+    crate::helpers::assert_all_stored(&app.db, &acknowledged).await;
     eprintln!(
         "fault test: {} writes acknowledged ({before_fault} before the fault), /readyz 503 after {unready_after:?}, recovered {:?} after restart",
         acknowledged.len(),

@@ -344,6 +344,31 @@ async fn post(
     Reply { status, body }
 }
 
+/// Asserts that every acknowledged BIN is stored as an organisation (writes acknowledged
+/// before a fault must survive it; unacknowledged ones may or may not).
+pub async fn assert_all_stored(db: &DatabaseConnection, acknowledged: &[String]) {
+    use sea_orm::{EntityTrait as _, QuerySelect as _};
+    let stored: std::collections::HashSet<String> = entity::organization::Entity::find()
+        .select_only()
+        .column(entity::organization::Column::Bin)
+        .into_tuple::<Option<String>>()
+        .all(db)
+        .await
+        .expect("read back")
+        .into_iter()
+        .flatten()
+        .collect();
+    let missing: Vec<_> = acknowledged
+        .iter()
+        .filter(|b| !stored.contains(*b))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} acknowledged writes missing: {missing:?}",
+        missing.len()
+    );
+}
+
 /// A PostgreSQL database of one test's own, for tests that close, crash or point a second
 /// process at it; dropped by [`PgDatabase::drop_now`].
 pub struct PgDatabase {
