@@ -157,6 +157,7 @@ pub fn layers(routes: Router) -> Router {
         // this layer answers 413 before the body is read.
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::map_response(body_too_large))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
             let id = request
                 .headers()
@@ -290,6 +291,24 @@ fn with_retry_after(mut response: Response, seconds: u64) -> Response {
     response
         .headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+/// The body limit answers 413 before reading the body, and the server then drops the
+/// connection with the body unread. Saying `Connection: close` keeps clients from reusing it
+/// (they would race the close); the body is a GraphQL error like every other refusal.
+async fn body_too_large(response: Response) -> Response {
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return response;
+    }
+    let mut response = http_error(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "BAD_USER_INPUT",
+        &format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
+    );
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
     response
 }
 

@@ -177,29 +177,36 @@ fn fuzzed_graphql_inputs_never_get_a_5xx_or_leak_internals() {
         if let Some(name) = &case.operation_name {
             body["operationName"] = json!(name);
         }
-        let (status, text) = runtime.block_on(async {
+        let oversized = body.to_string().len() > kopir::app::MAX_BODY_BYTES;
+        let reply = runtime.block_on(async {
             let mut request = app.client.post(format!("{}/graphql", app.base)).json(&body);
             request = match case.auth {
                 0 => request,
                 1 => request.bearer_auth(&token),
                 _ => request.bearer_auth("garbage.token.value"),
             };
-            let response = request.send().await.expect("the service answers");
-            (response.status(), response.text().await.expect("body"))
+            let response = request.send().await?;
+            let status = response.status();
+            Ok::<_, reqwest::Error>((status, response.text().await?))
         });
+        let (status, text) = match reply {
+            Ok(reply) => reply,
+            // An oversized body is refused before it is read and the connection closed; a client
+            // still writing may see the close instead of the 413. Every other body gets an answer.
+            Err(_) if oversized => return Ok(()),
+            Err(e) => return Err(TestCaseError::fail(format!("no answer for {body}: {e}"))),
+        };
         prop_assert!(!status.is_server_error(), "{status} for {body}: {text}");
         for leak in LEAKS {
             prop_assert!(!text.contains(leak), "{leak:?} leaked for {body}: {text}");
         }
-        if status != reqwest::StatusCode::PAYLOAD_TOO_LARGE {
-            let parsed: Value = serde_json::from_str(&text)
-                .map_err(|e| TestCaseError::fail(format!("not JSON ({e}): {text}")))?;
-            for error in parsed["errors"].as_array().into_iter().flatten() {
-                prop_assert!(
-                    error["extensions"]["code"].is_string(),
-                    "error without code for {body}: {error}"
-                );
-            }
+        let parsed: Value = serde_json::from_str(&text)
+            .map_err(|e| TestCaseError::fail(format!("not JSON ({e}): {text}")))?;
+        for error in parsed["errors"].as_array().into_iter().flatten() {
+            prop_assert!(
+                error["extensions"]["code"].is_string(),
+                "error without code for {body}: {error}"
+            );
         }
         Ok(())
     });

@@ -77,25 +77,23 @@ async fn bodies_over_one_mebibyte_are_refused(app: TestApp) {
     let padding = "x".repeat(1024 * 1024);
     let body =
         json!({ "query": "{ regions { code } }", "variables": { "padding": padding } }).to_string();
-    let response = app
-        .client
-        .post(format!("{}/graphql", app.base))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .expect("POST");
-    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    // The server closes that connection without reading the rest of the body, so the check
-    // that it still serves goes over a new connection rather than the pooled one.
-    let fresh = reqwest::Client::new()
-        .post(format!("{}/graphql", app.base))
-        .json(&json!({ "query": "{ regions { code } }" }))
-        .send()
-        .await
-        .expect("POST");
-    let body: Value = fresh.json().await.expect("JSON");
-    assert_eq!(body["data"]["regions"].as_array().map(Vec::len), Some(20));
+    // Several rounds on one pooled client: a refused connection must not be reused.
+    for _ in 0..5 {
+        let response = app
+            .client
+            .post(format!("{}/graphql", app.base))
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(response.headers()["connection"], "close");
+        let refusal: Value = response.json().await.expect("a GraphQL error");
+        assert_eq!(refusal["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        let small = app.gql(None, "{ regions { code } }", json!({})).await;
+        assert_eq!(small.data("/regions").as_array().map(Vec::len), Some(20));
+    }
 }
 
 async fn health_readiness_and_request_ids(app: TestApp) {
