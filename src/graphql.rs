@@ -165,6 +165,17 @@ pub async fn forget_access(ctx: &Context<'_>) {
     *request(ctx).access.lock().await = None;
 }
 
+/// A row a foreign key guarantees. Its absence is an inconsistency inside Kopir, never the
+/// client's doing, so it is `INTERNAL` (a bare string error would be coded `BAD_USER_INPUT`).
+pub fn required<T>(row: Option<T>, what: &'static str) -> async_graphql::Result<T> {
+    row.ok_or_else(|| {
+        crate::error::AppError::Internal(anyhow::anyhow!(
+            "{what} referenced by a foreign key is missing"
+        ))
+        .into()
+    })
+}
+
 /// The request's DataLoaders.
 pub fn loaders<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a loaders::Loaders> {
     ctx.data::<loaders::Loaders>()
@@ -199,5 +210,19 @@ fn add_default_code(error: &mut ServerError) {
     }
     if let Some(async_graphql::Value::String(code)) = extensions.get("code") {
         crate::telemetry::count_error(code);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_required_row_is_internal_not_the_clients_fault() {
+        assert_eq!(required(Some(7), "region").expect("present"), 7);
+        let err = required::<i32>(None, "region").expect_err("absent");
+        let code = err.extensions.as_ref().and_then(|e| e.get("code")).cloned();
+        assert_eq!(code, Some(async_graphql::Value::from("INTERNAL")));
+        assert_eq!(err.message, "internal error");
     }
 }

@@ -10,6 +10,7 @@ use crate::{
         ids::{self, NodeType},
         loaders,
         registry::types::Organization,
+        required,
     },
 };
 
@@ -73,14 +74,13 @@ impl Membership {
             .organizations
             .load_one(self.0.organization_id)
             .await?;
-        org.map(Organization)
-            .ok_or_else(|| "organisation missing".into())
+        required(org.map(Organization), "organisation")
     }
 
     /// The member.
     async fn user(&self, ctx: &Context<'_>) -> Result<User> {
         let user = loaders(ctx)?.users.load_one(self.0.user_id).await?;
-        user.map(User).ok_or_else(|| "user missing".into())
+        required(user.map(User), "user")
     }
 
     /// When the membership began.

@@ -21,6 +21,7 @@ use crate::{
         ids::{self, NodeType},
         loaders,
         localized::{LocalizedText, localized},
+        required,
     },
 };
 
@@ -104,7 +105,7 @@ impl ScienceCity {
     /// The region it lies in.
     async fn region(&self, ctx: &Context<'_>) -> Result<Region> {
         let region = loaders(ctx)?.regions.load_one(self.0.region_id).await?;
-        region.map(Region).ok_or_else(|| "region missing".into())
+        required(region.map(Region), "region")
     }
 
     /// When it was entered into the registry.
