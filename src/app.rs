@@ -19,6 +19,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
+use http_body_util::BodyExt as _;
 use migration::{Migrator, MigratorTrait as _};
 use sea_orm::DatabaseConnection;
 use tower_http::{
@@ -32,7 +33,7 @@ use crate::{
     auth::{Viewer, jwt::JwtKeys},
     config::Settings,
     db,
-    domain::{accounts::TokenConfig, text::Lang},
+    domain::{accounts::TokenConfig, matching::store::Matcher, text::Lang},
     error::{AppError, http_error},
     graphiql,
     graphql::{self, KopirSchema, Mode, ReadOnlySchema, RequestCtx, loaders::Loaders},
@@ -60,6 +61,8 @@ pub struct App {
     pub db_health: DbHealth,
     /// How long a GraphQL request may run.
     pub request_timeout: Duration,
+    /// The matching engine, kept equal to the database.
+    pub matcher: Matcher,
 }
 
 /// async-graphql's own default: enough for a release build to enqueue a page's keys.
@@ -107,6 +110,21 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
     let db = db::connect(&settings.database_url, settings.db_max_connections).await?;
     db::migrate(&db).await?;
     let monitor = db::connect(&settings.database_url, 1).await?;
+    // Build the matching index now rather than on the first matching request.
+    let matcher = Matcher::new(settings.matching_weights.clone());
+    let started = std::time::Instant::now();
+    {
+        let engine = matcher
+            .current(&db)
+            .await
+            .context("cannot build the matching index")?;
+        tracing::info!(
+            needs = engine.need_count(),
+            capabilities = engine.capability_count(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "matching index built"
+        );
+    }
     Ok(App {
         db,
         tokens: token_config(settings, &secret)?,
@@ -114,6 +132,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
         rate_limits: RateLimits::new(settings.rate_limits),
         db_health: DbHealth::spawn(monitor),
         request_timeout: settings.request_timeout,
+        matcher,
     })
 }
 
@@ -158,6 +177,7 @@ pub fn layers(routes: Router) -> Router {
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::map_response(body_too_large))
+        .layer(middleware::from_fn(refuse_declared_oversize))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
             let id = request
                 .headers()
@@ -294,13 +314,48 @@ fn with_retry_after(mut response: Response, seconds: u64) -> Response {
     response
 }
 
-/// The body limit answers 413 before reading the body, and the server then drops the
-/// connection with the body unread. Saying `Connection: close` keeps clients from reusing it
-/// (they would race the close); the body is a GraphQL error like every other refusal.
-async fn body_too_large(response: Response) -> Response {
-    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
-        return response;
+/// Oversized bodies up to this size are read and discarded before the 413 is sent.
+const LINGER_BYTES: u64 = 8 * MAX_BODY_BYTES as u64;
+/// How long a client may take to send an oversized body that is being discarded.
+const LINGER_TIME: Duration = Duration::from_secs(5);
+
+/// Refuses a body whose declared `Content-Length` is over the limit. Answering before the
+/// client has finished sending, then closing, makes the kernel reset the connection, and most
+/// clients then report "broken pipe" instead of the 413 (hyper does no lingering close). So a
+/// moderately oversized body is read to the end and discarded first, within [`LINGER_BYTES`]
+/// and [`LINGER_TIME`]; anything larger is refused at once.
+async fn refuse_declared_oversize(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match declared {
+        Some(length) if length > MAX_BODY_BYTES as u64 => {
+            if length <= LINGER_BYTES {
+                let mut body = request.into_body();
+                let drain = async { while let Some(Ok(_)) = body.frame().await {} };
+                let _ = tokio::time::timeout(LINGER_TIME, drain).await;
+            }
+            too_large()
+        }
+        _ => next.run(request).await,
     }
+}
+
+/// A body that grew past the limit while being read (no or a false `Content-Length`) is cut
+/// off by `RequestBodyLimitLayer`; its 413 becomes the same GraphQL error.
+async fn body_too_large(response: Response) -> Response {
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        response
+    }
+}
+
+/// The 413: a GraphQL error like every other refusal, with `Connection: close` so that a client
+/// does not reuse a connection whose request body may be left unread.
+fn too_large() -> Response {
     let mut response = http_error(
         StatusCode::PAYLOAD_TOO_LARGE,
         "BAD_USER_INPUT",

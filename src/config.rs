@@ -7,7 +7,7 @@ use anyhow::{Context as _, bail};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::rate_limit::RateLimitSettings;
+use crate::{domain::matching::Weights, rate_limit::RateLimitSettings};
 
 /// Default SQLite database, in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kopir.db";
@@ -67,6 +67,11 @@ pub struct Layer {
     /// Token audience (`aud`) [default: kopir-api].
     #[arg(long, global = true, env = "KOPIR_JWT_AUDIENCE")]
     pub jwt_audience: Option<String>,
+    /// Matching factor weights as `name=weight,…` (normalised to sum to 100; unnamed factors
+    /// weigh 0) [default: text=35,fields=20,trl=10,budget=8,geography=5,capacity=5,
+    /// track_record=5,reciprocity=12].
+    #[arg(long, global = true, env = "KOPIR_MATCHING_WEIGHTS")]
+    pub matching_weights: Option<String>,
     /// Access-token lifetime in seconds [default: 900].
     #[arg(long, global = true, env = "KOPIR_ACCESS_TOKEN_TTL_SECS")]
     pub access_token_ttl_secs: Option<u64>,
@@ -94,6 +99,7 @@ impl Layer {
             jwt_audience: self.jwt_audience.or(lower.jwt_audience),
             access_token_ttl_secs: self.access_token_ttl_secs.or(lower.access_token_ttl_secs),
             refresh_token_ttl_secs: self.refresh_token_ttl_secs.or(lower.refresh_token_ttl_secs),
+            matching_weights: self.matching_weights.or(lower.matching_weights),
         }
     }
 }
@@ -137,6 +143,8 @@ pub struct Settings {
     pub db_max_connections: u32,
     /// Token settings.
     pub jwt: JwtSettings,
+    /// Matching factor weights.
+    pub matching_weights: Weights,
 }
 
 impl Settings {
@@ -198,7 +206,14 @@ impl Settings {
             }
             previous_keys.push((kid.to_owned(), SecretString::from(secret.to_owned())));
         }
+        let matching_weights = match &layer.matching_weights {
+            Some(spec) => {
+                Weights::parse(spec).map_err(|e| anyhow::anyhow!("matching weights: {e}"))?
+            }
+            None => Weights::default(),
+        };
         Ok(Settings {
+            matching_weights,
             listen: layer
                 .listen
                 .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),

@@ -4,6 +4,11 @@
 pub mod access;
 pub mod accounts;
 pub mod bin;
+pub mod capabilities;
+pub mod listings;
+pub mod matching;
+pub mod money;
+pub mod needs;
 pub mod organizations;
 pub mod pagination;
 pub mod regions;

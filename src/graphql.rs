@@ -7,6 +7,7 @@ pub mod ids;
 mod limits;
 pub mod loaders;
 pub mod localized;
+pub mod matching;
 mod node;
 pub mod registry;
 
@@ -31,11 +32,16 @@ pub struct Query(
     accounts::AccountQuery,
     node::NodeQuery,
     registry::RegistryQuery,
+    matching::MatchingQuery,
 );
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(accounts::AccountMutation, registry::RegistryMutation);
+pub struct Mutation(
+    accounts::AccountMutation,
+    registry::RegistryMutation,
+    matching::MatchingMutation,
+);
 
 /// Kopir's schema type.
 pub type KopirSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -173,6 +179,19 @@ pub fn required<T>(row: Option<T>, what: &'static str) -> async_graphql::Result<
             "{what} referenced by a foreign key is missing"
         ))
         .into()
+    })
+}
+
+/// Reads an optional input field where omitted keeps, `null` clears and a value sets.
+pub fn patch<T, U>(
+    value: async_graphql::MaybeUndefined<T>,
+    map: impl FnOnce(T) -> async_graphql::Result<U>,
+) -> async_graphql::Result<crate::domain::organizations::Patch<U>> {
+    use crate::domain::organizations::Patch;
+    Ok(match value {
+        async_graphql::MaybeUndefined::Undefined => Patch::Keep,
+        async_graphql::MaybeUndefined::Null => Patch::Clear,
+        async_graphql::MaybeUndefined::Value(v) => Patch::Set(map(v)?),
     })
 }
 

@@ -1,8 +1,11 @@
 //! Kopir's database tables as sea-orm entities. Business rules live in the `kopir` crate's
 //! `domain` modules; this crate only describes the rows.
 
+pub mod capability;
 pub mod field_of_science;
 pub mod membership;
+pub mod need;
+pub mod need_share;
 pub mod organization;
 pub mod refresh_token;
 pub mod region;

@@ -75,6 +75,8 @@ pub struct Model {
     pub website: Option<String>,
     /// Case-folded names and BIN, for the `text` filter; derived, never shown.
     pub search_text: String,
+    /// Matching revision of the last change to what matching reads (region, science city).
+    pub matching_revision: i64,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row was last changed.

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_create_reference_tables;
 mod m20261124_000002_create_registry;
 mod m20261124_000003_create_accounts;
+mod m20261124_000004_create_matching;
 
 /// Runs Kopir's migrations in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_reference_tables::Migration),
             Box::new(m20261124_000002_create_registry::Migration),
             Box::new(m20261124_000003_create_accounts::Migration),
+            Box::new(m20261124_000004_create_matching::Migration),
         ]
     }
 }

@@ -16,7 +16,9 @@ use sea_orm::{
 
 use super::{
     access::Access,
-    bin, regions,
+    bin,
+    matching::store,
+    regions,
     text::{Localized, contains_pattern, fold},
 };
 use crate::{
@@ -247,6 +249,7 @@ pub async fn create(
     let now = Utc::now();
     let mut row = organization::ActiveModel {
         created_at: Set(now),
+        matching_revision: Set(store::bump(&txn).await?),
         ..Default::default()
     };
     draft.apply(&mut row);
@@ -273,6 +276,8 @@ pub async fn update(
     changes: OrganizationChanges,
 ) -> AppResult<organization::Model> {
     let txn = db::begin_write(db).await?;
+    // Matching reads the organisation's region and science city (see `matching::store`).
+    let revision = store::bump(&txn).await?;
     // The update rewrites the whole row from what it read, so the read must lock the row
     // (`FOR UPDATE` on PostgreSQL; SQLite's immediate transaction already excludes writers).
     let current = organization::Entity::find_by_id(id)
@@ -329,6 +334,7 @@ pub async fn update(
     .await?;
     let mut row: organization::ActiveModel = current.into();
     draft.apply(&mut row);
+    row.matching_revision = Set(revision);
     let org = row.update(&txn).await.map_err(duplicate_bin)?;
     txn.commit().await?;
     Ok(org)

@@ -38,6 +38,17 @@ pub fn parse_cursor(after: Option<&str>) -> AppResult<Option<i64>> {
         .transpose()
 }
 
+/// A connection costs its selection once per row it may return.
+pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let rows = first.map_or(crate::domain::pagination::DEFAULT_PAGE, |n| {
+        u64::try_from(n).unwrap_or(0)
+    });
+    usize::try_from(rows)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(child_complexity)
+        .max(1)
+}
+
 /// Declares `$conn` and `$edge` for nodes of type `$node` built from rows of `$entity`.
 macro_rules! connection {
     ($conn:ident, $edge:ident, $node:ident, $entity:path, $conn_doc:literal, $edge_doc:literal) => {

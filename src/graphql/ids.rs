@@ -17,6 +17,10 @@ pub enum NodeType {
     Organization,
     /// `User`.
     User,
+    /// `Need`.
+    Need,
+    /// `Capability`.
+    Capability,
 }
 
 impl NodeType {
@@ -26,6 +30,8 @@ impl NodeType {
             Self::ScienceCity => "ScienceCity",
             Self::Organization => "Organization",
             Self::User => "User",
+            Self::Need => "Need",
+            Self::Capability => "Capability",
         }
     }
 
@@ -35,6 +41,8 @@ impl NodeType {
             Self::ScienceCity,
             Self::Organization,
             Self::User,
+            Self::Need,
+            Self::Capability,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -4,8 +4,10 @@
 
 use std::{collections::HashMap, marker::PhantomData, time::Duration};
 
-use async_graphql::dataloader::{DataLoader, Loader};
-use entity::{membership, organization, region, science_city, user_account};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use entity::{
+    capability, membership, need, need_share, organization, region, science_city, user_account,
+};
 use sea_orm::{
     ColumnTrait as _, DatabaseConnection, EntityTrait, QueryFilter as _, QueryOrder as _,
 };
@@ -32,7 +34,14 @@ macro_rules! keyed {
         }
     )*};
 }
-keyed!(organization, region, science_city, user_account);
+keyed!(
+    capability,
+    need,
+    organization,
+    region,
+    science_city,
+    user_account
+);
 
 /// Loads rows of `E` by id.
 pub struct ById<E> {
@@ -86,6 +95,32 @@ impl Loader<i64> for MembershipsBy {
     }
 }
 
+/// Loads the organisations each need is shared with.
+pub struct SharesOf {
+    db: DatabaseConnection,
+}
+
+impl Loader<i64> for SharesOf {
+    type Value = Vec<i64>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = need_share::Entity::find()
+            .filter(need_share::Column::NeedId.is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(AppError::from)?;
+        let mut grouped: HashMap<i64, Self::Value> = HashMap::new();
+        for row in rows {
+            grouped
+                .entry(row.need_id)
+                .or_default()
+                .push(row.organization_id);
+        }
+        Ok(grouped)
+    }
+}
+
 /// The loaders of one request.
 pub struct Loaders {
     /// Organisations by id.
@@ -100,6 +135,13 @@ pub struct Loaders {
     pub members_of: DataLoader<MembershipsBy>,
     /// Memberships by user id.
     pub memberships_of: DataLoader<MembershipsBy>,
+    /// Needs by id.
+    pub needs: DataLoader<ById<need::Entity>>,
+    /// Capabilities by id.
+    pub capabilities: DataLoader<ById<capability::Entity>>,
+    /// Organisations each need is shared with; cached, as every restricted field of a need
+    /// asks.
+    pub need_shares: DataLoader<SharesOf, HashMapCache>,
 }
 
 impl Loaders {
@@ -137,6 +179,14 @@ impl Loaders {
             users: by_id(db, window),
             members_of: memberships(membership::Column::OrganizationId),
             memberships_of: memberships(membership::Column::UserId),
+            needs: by_id(db, window),
+            capabilities: by_id(db, window),
+            need_shares: DataLoader::with_cache(
+                SharesOf { db: db.clone() },
+                tokio::spawn,
+                HashMapCache::default(),
+            )
+            .delay(window),
         }
     }
 }

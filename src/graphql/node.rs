@@ -7,6 +7,7 @@ use super::{
     accounts::types::User,
     ids::{self, NodeType},
     loaders,
+    matching::types::{Capability, Need},
     registry::types::{Organization, Region, ScienceCity},
 };
 
@@ -22,6 +23,10 @@ pub enum Node {
     Organization(Organization),
     /// A user.
     User(User),
+    /// A technology need.
+    Need(Need),
+    /// A capability.
+    Capability(Capability),
 }
 
 /// `node(id:)`.
@@ -56,6 +61,8 @@ impl NodeQuery {
                 .load_one(key)
                 .await?
                 .map(|o| Node::Organization(Organization(o))),
+            NodeType::Need => Need::load(ctx, key).await?.map(Node::Need),
+            NodeType::Capability => Capability::load(ctx, key).await?.map(Node::Capability),
             NodeType::User => {
                 let their_orgs = loaders
                     .memberships_of

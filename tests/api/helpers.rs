@@ -196,6 +196,9 @@ impl TestApp {
                 .expect("monitor connection"),
             ),
             request_timeout: options.request_timeout,
+            matcher: kopir::domain::matching::store::Matcher::new(
+                settings.matching_weights.clone(),
+            ),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

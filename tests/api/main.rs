@@ -9,6 +9,7 @@ mod fuzz;
 mod helpers;
 mod http;
 mod limits;
+mod matching;
 mod organizations;
 mod pagination;
 mod rights;

@@ -8,7 +8,7 @@ use entity::{
 use super::types::{Organization, ScienceCity};
 use crate::{
     domain::{
-        organizations::{self, NewOrganization, OrganizationChanges, Patch},
+        organizations::{self, NewOrganization, OrganizationChanges},
         science_cities::{self, NewScienceCity, ScienceCityChanges},
     },
     graphql::{
@@ -17,6 +17,7 @@ use crate::{
         app, forget_access,
         ids::{NodeType, decode_as},
         localized::LocalizedTextInput,
+        patch,
     },
 };
 
@@ -135,14 +136,6 @@ pub struct UpdateScienceCityInput {
 pub struct UpdateScienceCityPayload {
     /// The science city as changed.
     pub science_city: ScienceCity,
-}
-
-fn patch<T, U>(value: MaybeUndefined<T>, map: impl FnOnce(T) -> Result<U>) -> Result<Patch<U>> {
-    Ok(match value {
-        MaybeUndefined::Undefined => Patch::Keep,
-        MaybeUndefined::Null => Patch::Clear,
-        MaybeUndefined::Value(v) => Patch::Set(map(v)?),
-    })
 }
 
 /// Registry mutations.

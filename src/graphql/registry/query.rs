@@ -15,7 +15,7 @@ use crate::{
     },
     graphql::{
         app,
-        connection::parse_cursor,
+        connection::{page_cost, parse_cursor},
         ids::{NodeType, decode_as},
         loaders,
     },
@@ -41,15 +41,6 @@ pub struct ScienceCityFilterInput {
     pub region_code: Option<String>,
     /// Only science cities with this status.
     pub status: Option<ScienceCityStatus>,
-}
-
-/// A connection costs its selection once per row it may return.
-fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
-    let rows = first.map_or(pagination::DEFAULT_PAGE, |n| u64::try_from(n).unwrap_or(0));
-    usize::try_from(rows)
-        .unwrap_or(usize::MAX)
-        .saturating_mul(child_complexity)
-        .max(1)
 }
 
 /// Registry queries.

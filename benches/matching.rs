@@ -1,0 +1,194 @@
+//! Top-20 capabilities for one need among 10k and 100k synthetic capabilities.
+//!
+//! The corpus is generated from the words of the labelled evaluation set (all three languages)
+//! with a Zipf-like frequency, so postings have realistic skew; the queries are the set's real
+//! needs. Before criterion's own measurement, the bench prints p50/p95 over every need and the
+//! 100k/10k ratio. Run with `cargo bench --bench matching`.
+#![expect(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
+
+use std::{hint::black_box, time::Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use entity::need::{Confidentiality, NeedStatus};
+use kopir::domain::{
+    matching::{CapabilityProfile, Engine, NeedProfile, Viewer, Weights},
+    text::Localized,
+};
+use serde_json::Value;
+
+/// A small deterministic generator (xorshift64*), enough for a benchmark corpus.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// An index in `0..n` with a Zipf-like (log-uniform) distribution.
+    fn zipf(&mut self, n: usize) -> usize {
+        ((n as f64).powf(self.unit()) as usize)
+            .saturating_sub(1)
+            .min(n - 1)
+    }
+}
+
+const FIELDS: [&str; 12] = [
+    "1.2", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "2.5", "2.7", "3.2", "4.1", "4.5",
+];
+
+fn eval_set() -> Value {
+    serde_json::from_str(include_str!("data/matching_eval.json"))
+        .unwrap_or_else(|e| panic!("matching_eval.json: {e}"))
+}
+
+fn text(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_owned()
+}
+
+fn vocabulary(set: &Value) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for cap in set["capabilities"].as_array().into_iter().flatten() {
+        for part in ["title", "description"] {
+            for w in text(&cap[part]).split(|c: char| !c.is_alphanumeric()) {
+                if w.chars().count() > 2 && !words.iter().any(|x| x == w) {
+                    words.push(w.to_owned());
+                }
+            }
+        }
+    }
+    words
+}
+
+fn corpus(size: usize, vocabulary: &[String], needs: &[NeedProfile]) -> Engine {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let phrase = |rng: &mut Rng, n: usize| {
+        (0..n)
+            .map(|_| vocabulary[rng.zipf(vocabulary.len())].as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let caps = (0..size)
+        .map(|i| {
+            let title = phrase(&mut rng, 5);
+            let description = phrase(&mut rng, 30);
+            let low = (rng.next() % 50 + 1) as i64 * 100_000_000;
+            CapabilityProfile {
+                id: i as i64 + 1,
+                organization_id: (i / 3) as i64 + 1000,
+                title: Localized {
+                    ru: Some(title),
+                    ..Default::default()
+                },
+                description: Localized {
+                    ru: Some(description),
+                    ..Default::default()
+                },
+                keywords: vec![],
+                equipment: vec![],
+                fields: vec![FIELDS[rng.next() as usize % FIELDS.len()].to_owned()],
+                trl: Some((rng.next() % 9 + 1) as i16),
+                price: (Some(low), Some(low * 3)),
+                capacity: (rng.next() % 4) as i32,
+                sectors: vec![],
+                active: !rng.next().is_multiple_of(10),
+            }
+        })
+        .collect();
+    let mut engine = Engine::new(Weights::default());
+    engine.upsert_capabilities(caps);
+    engine.upsert_needs(needs.to_vec());
+    engine
+}
+
+fn needs(set: &Value) -> Vec<NeedProfile> {
+    set["needs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|n| NeedProfile {
+            id: n["id"].as_i64().unwrap_or_default(),
+            organization_id: 1,
+            title: Localized {
+                ru: Some(text(&n["title"])),
+                ..Default::default()
+            },
+            description: Localized {
+                ru: Some(text(&n["description"])),
+                ..Default::default()
+            },
+            keywords: vec![],
+            requirements: vec![],
+            fields: n["fields"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(text)
+                .collect(),
+            trl: (Some(4), Some(8)),
+            budget: (None, Some(6_000_000_000)),
+            sector: None,
+            confidentiality: Confidentiality::Public,
+            status: NeedStatus::Open,
+            shared_with: vec![],
+            matched_capability_id: None,
+        })
+        .collect()
+}
+
+fn percentiles(engine: &Engine, needs: &[NeedProfile]) -> (f64, f64) {
+    let viewer = Viewer::default();
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        for need in needs {
+            let start = Instant::now();
+            let top = engine.matches_for_need(need.id, &viewer, 20);
+            times.push(start.elapsed().as_secs_f64() * 1e3);
+            black_box(top.map(|t| t.len()).unwrap_or_default());
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+    (at(0.5), at(0.95))
+}
+
+fn bench(c: &mut Criterion) {
+    let set = eval_set();
+    let vocabulary = vocabulary(&set);
+    let needs = needs(&set);
+    let mut p95 = Vec::new();
+    for size in [10_000, 100_000] {
+        let start = Instant::now();
+        let engine = corpus(size, &vocabulary, &needs);
+        println!(
+            "{size} capabilities indexed in {:.1} s ({} words of vocabulary)",
+            start.elapsed().as_secs_f64(),
+            vocabulary.len()
+        );
+        let (p50, p95_ms) = percentiles(&engine, &needs);
+        println!("top-20 among {size}: p50 {p50:.2} ms, p95 {p95_ms:.2} ms");
+        p95.push(p95_ms);
+        let viewer = Viewer::default();
+        let need = needs[0].id;
+        c.bench_function(&format!("matches_for_need top-20 of {size}"), |b| {
+            b.iter(|| black_box(engine.matches_for_need(need, &viewer, 20)))
+        });
+    }
+    println!("p95 ratio 100k / 10k: {:.2}", p95[1] / p95[0]);
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(50);
+    targets = bench
+}
+criterion_main!(benches);

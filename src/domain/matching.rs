@@ -1,0 +1,966 @@
+//! Explained two-sided matching of needs and capabilities.
+//!
+//! A [`Engine`] holds every need and capability in memory with inverted indexes over their text
+//! ([`analysis`], [`index`]). The database stays the source of truth: `sync` (in
+//! `domain::matching_sync`) brings the engine up to date with every committed change before each
+//! matching query, so results are always current, on every replica.
+//!
+//! A score is the sum of named factors, each `weight × value` with values in 0..=1 and weights
+//! summing to 100, so contributions add up to the score exactly. Hard filters exclude a pair
+//! outright; asked about one pair, the engine says which filters applied.
+
+pub mod analysis;
+mod index;
+pub mod store;
+
+use std::collections::HashMap;
+
+use entity::need::{Confidentiality, NeedStatus, Sector};
+use rustc_hash::FxHashMap;
+
+use self::{
+    analysis::{Query, Terms, analyze},
+    index::Corpus,
+};
+use crate::{
+    domain::text::Localized,
+    error::{AppError, AppResult},
+};
+
+/// Postings a query reads at most (see [`index`]): all of a 10k corpus, the strongest of larger.
+const POSTING_BUDGET: usize = 150_000;
+/// Best text candidates rescored exactly.
+const TEXT_CANDIDATES: usize = 400;
+/// Newest documents per shared field of science added as candidates, so a partner in the right
+/// field is considered even if its wording shares nothing with the query.
+const FIELD_CANDIDATES: usize = 100;
+/// Text coverage at which the text factor is full: a capability that covers half of what the
+/// need's text would score against itself already answers it.
+const TEXT_SATURATION: f64 = 0.5;
+
+/// The factors a score is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FactorName {
+    /// How much of the need's text the capability's text covers.
+    Text,
+    /// Proximity of fields of science.
+    Fields,
+    /// Technology readiness fit.
+    Trl,
+    /// Price against budget.
+    Budget,
+    /// Same science city, same region, or elsewhere.
+    Geography,
+    /// Open slots for new projects.
+    Capacity,
+    /// Needs matched with the owner's capabilities before.
+    TrackRecord,
+    /// Whether the capability's owner would want this need.
+    Reciprocity,
+}
+
+impl FactorName {
+    /// Every factor, in the order explanations list them.
+    pub const ALL: [FactorName; 8] = [
+        FactorName::Text,
+        FactorName::Fields,
+        FactorName::Trl,
+        FactorName::Budget,
+        FactorName::Geography,
+        FactorName::Capacity,
+        FactorName::TrackRecord,
+        FactorName::Reciprocity,
+    ];
+
+    /// The name used in configuration.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Fields => "fields",
+            Self::Trl => "trl",
+            Self::Budget => "budget",
+            Self::Geography => "geography",
+            Self::Capacity => "capacity",
+            Self::TrackRecord => "track_record",
+            Self::Reciprocity => "reciprocity",
+        }
+    }
+}
+
+/// Factor weights, normalised to sum to 100.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weights(HashMap<FactorName, f64>);
+
+impl Default for Weights {
+    /// Text and fields carry most (they say what the work is); reciprocity is next, so that a
+    /// capability whose owner would not take the need cannot rank high.
+    fn default() -> Self {
+        Self::parse("text=35,fields=20,trl=10,budget=8,geography=5,capacity=5,track_record=5,reciprocity=12")
+            .unwrap_or_else(|_| unreachable!("the default weights parse"))
+    }
+}
+
+impl Weights {
+    /// Reads `name=number,…`; unnamed factors weigh 0. Refuses negative, unknown or all-zero
+    /// weights.
+    pub fn parse(spec: &str) -> Result<Self, String> {
+        let mut raw = HashMap::new();
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, value) = part
+                .split_once('=')
+                .ok_or_else(|| format!("`{part}` is not name=weight"))?;
+            let factor = FactorName::ALL
+                .into_iter()
+                .find(|f| f.key() == name.trim())
+                .ok_or_else(|| format!("unknown matching factor `{}`", name.trim()))?;
+            let value: f64 = value
+                .trim()
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+                .ok_or_else(|| format!("the weight of `{name}` must be a number ≥ 0"))?;
+            raw.insert(factor, value);
+        }
+        let total: f64 = raw.values().sum();
+        if total <= 0.0 {
+            return Err("at least one matching weight must be positive".into());
+        }
+        Ok(Self(
+            FactorName::ALL
+                .into_iter()
+                .map(|f| (f, raw.get(&f).copied().unwrap_or(0.0) * 100.0 / total))
+                .collect(),
+        ))
+    }
+
+    /// The normalised weight of `factor`.
+    pub fn get(&self, factor: FactorName) -> f64 {
+        self.0.get(&factor).copied().unwrap_or(0.0)
+    }
+}
+
+/// Why a pair is not matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exclusion {
+    /// Both belong to the same organisation.
+    OwnOrganization,
+    /// The capability is switched off.
+    CapabilityInactive,
+    /// The capability has no open slot.
+    NoCapacity,
+    /// The capability's minimum price is above the need's budget ceiling.
+    PriceAboveBudget,
+    /// The need is matched or closed.
+    NeedNotOpen,
+}
+
+/// A need as matching sees it.
+#[derive(Debug, Clone)]
+pub struct NeedProfile {
+    /// Row id.
+    pub id: i64,
+    /// Owner.
+    pub organization_id: i64,
+    /// Title.
+    pub title: Localized,
+    /// Problem description.
+    pub description: Localized,
+    /// Keywords.
+    pub keywords: Vec<String>,
+    /// Must-have requirements.
+    pub requirements: Vec<String>,
+    /// FOS codes.
+    pub fields: Vec<String>,
+    /// Wanted TRL window.
+    pub trl: (Option<i16>, Option<i16>),
+    /// Budget range in tiyn.
+    pub budget: (Option<i64>, Option<i64>),
+    /// The enterprise's sector.
+    pub sector: Option<Sector>,
+    /// Who may read it.
+    pub confidentiality: Confidentiality,
+    /// Where it stands.
+    pub status: NeedStatus,
+    /// Organisations it is shared with.
+    pub shared_with: Vec<i64>,
+    /// The capability it was matched with.
+    pub matched_capability_id: Option<i64>,
+}
+
+/// A capability as matching sees it.
+#[derive(Debug, Clone)]
+pub struct CapabilityProfile {
+    /// Row id.
+    pub id: i64,
+    /// Owner.
+    pub organization_id: i64,
+    /// Title.
+    pub title: Localized,
+    /// Expertise.
+    pub description: Localized,
+    /// Keywords.
+    pub keywords: Vec<String>,
+    /// Equipment and facilities.
+    pub equipment: Vec<String>,
+    /// FOS codes.
+    pub fields: Vec<String>,
+    /// TRL reached.
+    pub trl: Option<i16>,
+    /// Price range in tiyn.
+    pub price: (Option<i64>, Option<i64>),
+    /// Open slots.
+    pub capacity: i32,
+    /// Sectors the owner works with; empty means any.
+    pub sectors: Vec<Sector>,
+    /// Whether it is offered.
+    pub active: bool,
+}
+
+/// Where an organisation sits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Place {
+    /// Region.
+    pub region_id: Option<i64>,
+    /// Science city.
+    pub science_city_id: Option<i64>,
+}
+
+/// Who is asking, as far as visibility goes.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    /// A platform admin sees everything.
+    pub admin: bool,
+    /// The viewer's organisations.
+    pub organizations: Vec<i64>,
+}
+
+impl Viewer {
+    /// The visibility-relevant part of the caller's access.
+    pub fn of(access: &crate::domain::access::Access) -> Self {
+        Self {
+            admin: access.is_platform_admin(),
+            organizations: access.memberships.keys().copied().collect(),
+        }
+    }
+
+    fn member_of(&self, org: i64) -> bool {
+        self.admin || self.organizations.contains(&org)
+    }
+
+    /// How much of `need` the viewer may read.
+    pub fn sees(&self, need: &NeedProfile) -> NeedView {
+        if need.confidentiality == Confidentiality::Public
+            || self.member_of(need.organization_id)
+            || need
+                .shared_with
+                .iter()
+                .any(|o| self.organizations.contains(o))
+        {
+            NeedView::Full
+        } else if need.confidentiality == Confidentiality::Teaser {
+            NeedView::Teaser
+        } else {
+            NeedView::Hidden
+        }
+    }
+
+    /// Whether the viewer may see `capability` (inactive ones: owners and admins only).
+    pub fn sees_capability(&self, capability: &CapabilityProfile) -> bool {
+        capability.active || self.member_of(capability.organization_id)
+    }
+}
+
+/// How much of a need a viewer may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NeedView {
+    /// Everything.
+    Full,
+    /// Title and fields of science only.
+    Teaser,
+    /// Nothing; it does not exist for this viewer.
+    Hidden,
+}
+
+/// One factor of a score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    /// Which factor.
+    pub name: FactorName,
+    /// Its weight (weights sum to 100).
+    pub weight: f64,
+    /// How well the pair does on it, 0..=1.
+    pub value: f64,
+    /// `weight × value`; contributions sum to the score.
+    pub contribution: f64,
+    /// Why, in words.
+    pub detail: String,
+}
+
+/// A scored pair.
+#[derive(Debug, Clone)]
+pub struct Match {
+    /// The need.
+    pub need_id: i64,
+    /// The capability.
+    pub capability_id: i64,
+    /// 0..=100, the sum of the contributions.
+    pub score: f64,
+    /// The factors.
+    pub factors: Vec<Factor>,
+    /// Hard filters that exclude the pair; empty for ranked results.
+    pub exclusions: Vec<Exclusion>,
+    /// Whether the need was scored from its teaser only (the viewer may not read the rest).
+    pub teaser_only: bool,
+}
+
+/// A partner suggested to an organisation, with its best match.
+#[derive(Debug, Clone)]
+pub struct Suggestion {
+    /// The partner organisation.
+    pub organization_id: i64,
+    /// Its best match with the asking organisation.
+    pub best: Match,
+    /// How many of the pairs between the two qualify.
+    pub matches: u32,
+}
+
+struct NeedDoc {
+    profile: NeedProfile,
+    full: Query,
+    teaser: Query,
+}
+
+struct CapabilityDoc {
+    profile: CapabilityProfile,
+    text: Query,
+}
+
+/// One side's documents with their slots and indexes.
+struct Side<D> {
+    docs: Vec<Option<D>>,
+    slots: HashMap<i64, u32>,
+    corpus: Corpus,
+    by_field: FxHashMap<String, Vec<u32>>,
+}
+
+impl<D> Default for Side<D> {
+    fn default() -> Self {
+        Self {
+            docs: Vec::new(),
+            slots: HashMap::new(),
+            corpus: Corpus::default(),
+            by_field: FxHashMap::default(),
+        }
+    }
+}
+
+impl<D> Side<D> {
+    fn slot(&mut self, id: i64) -> u32 {
+        let next = self.docs.len() as u32;
+        let slot = *self.slots.entry(id).or_insert(next);
+        if slot == next {
+            self.docs.push(None);
+        }
+        slot
+    }
+
+    fn get(&self, id: i64) -> Option<&D> {
+        self.slots
+            .get(&id)
+            .and_then(|&s| self.docs[s as usize].as_ref())
+    }
+
+    fn set_fields(&mut self, slot: u32, old: &[String], new: &[String]) {
+        for code in old {
+            if let Some(list) = self.by_field.get_mut(code) {
+                list.retain(|&s| s != slot);
+            }
+        }
+        for code in new {
+            self.by_field.entry(code.clone()).or_default().push(slot);
+        }
+    }
+}
+
+/// The in-memory matcher.
+#[derive(Default)]
+pub struct Engine {
+    weights: Weights,
+    needs: Side<NeedDoc>,
+    capabilities: Side<CapabilityDoc>,
+    places: HashMap<i64, Place>,
+    /// Needs matched with each organisation's capabilities.
+    track_record: HashMap<i64, u32>,
+}
+
+fn need_text(need: &NeedProfile) -> Query {
+    let mut parts: Vec<(&str, f32)> = need.title.iter().map(|t| (t, 2.0)).collect();
+    parts.extend(need.keywords.iter().map(|k| (k.as_str(), 2.0)));
+    parts.extend(need.description.iter().map(|t| (t, 1.0)));
+    parts.extend(need.requirements.iter().map(|r| (r.as_str(), 1.0)));
+    analyze(&parts)
+}
+
+fn teaser_text(need: &NeedProfile) -> Query {
+    let parts: Vec<(&str, f32)> = need.title.iter().map(|t| (t, 2.0)).collect();
+    analyze(&parts)
+}
+
+fn capability_text(capability: &CapabilityProfile) -> Query {
+    let mut parts: Vec<(&str, f32)> = capability.title.iter().map(|t| (t, 2.0)).collect();
+    parts.extend(capability.keywords.iter().map(|k| (k.as_str(), 2.0)));
+    parts.extend(capability.description.iter().map(|t| (t, 1.0)));
+    parts.extend(capability.equipment.iter().map(|e| (e.as_str(), 1.0)));
+    analyze(&parts)
+}
+
+impl Engine {
+    /// An empty engine scoring with `weights`.
+    pub fn new(weights: Weights) -> Self {
+        Self {
+            weights,
+            ..Self::default()
+        }
+    }
+
+    /// Adds or replaces capabilities. Many at once (start-up) build the index in one pass.
+    pub fn upsert_capabilities(&mut self, profiles: Vec<CapabilityProfile>) {
+        let bulk = profiles.len() > 64;
+        let mut batch = Vec::new();
+        for profile in profiles {
+            let slot = self.capabilities.slot(profile.id);
+            let old_fields = self.capabilities.docs[slot as usize]
+                .as_ref()
+                .map(|d| d.profile.fields.clone())
+                .unwrap_or_default();
+            self.capabilities
+                .set_fields(slot, &old_fields, &profile.fields);
+            let text = capability_text(&profile);
+            if bulk {
+                batch.push((slot, text.terms.clone()));
+            } else {
+                self.capabilities.corpus.insert(slot, text.terms.clone());
+            }
+            self.capabilities.docs[slot as usize] = Some(CapabilityDoc { profile, text });
+        }
+        if bulk {
+            self.capabilities.corpus.extend(batch);
+        }
+    }
+
+    /// Adds or replaces needs. Capabilities they were matched with should be loaded first.
+    pub fn upsert_needs(&mut self, profiles: Vec<NeedProfile>) {
+        let bulk = profiles.len() > 64;
+        let mut batch = Vec::new();
+        for profile in profiles {
+            let slot = self.needs.slot(profile.id);
+            let old = self.needs.docs[slot as usize].take();
+            let old_fields = old
+                .as_ref()
+                .map(|d| d.profile.fields.clone())
+                .unwrap_or_default();
+            if let Some(old_owner) = old.as_ref().and_then(|d| self.matched_owner(&d.profile))
+                && let Some(n) = self.track_record.get_mut(&old_owner)
+            {
+                *n = n.saturating_sub(1);
+            }
+            if let Some(owner) = self.matched_owner(&profile) {
+                *self.track_record.entry(owner).or_default() += 1;
+            }
+            self.needs.set_fields(slot, &old_fields, &profile.fields);
+            let full = need_text(&profile);
+            let teaser = teaser_text(&profile);
+            // The needs index holds what everybody may read, so that retrieval itself cannot
+            // reveal hidden text; viewers who may read more get those needs rescored in full.
+            let public = match profile.confidentiality {
+                Confidentiality::Public => Some(full.terms.clone()),
+                Confidentiality::Teaser => Some(teaser.terms.clone()),
+                Confidentiality::Confidential => None,
+            };
+            match (public, bulk) {
+                (Some(terms), true) => batch.push((slot, terms)),
+                (Some(terms), false) => self.needs.corpus.insert(slot, terms),
+                (None, _) => self.needs.corpus.remove(slot),
+            }
+            self.needs.docs[slot as usize] = Some(NeedDoc {
+                profile,
+                full,
+                teaser,
+            });
+        }
+        if bulk {
+            self.needs.corpus.extend(batch);
+        }
+    }
+
+    fn matched_owner(&self, need: &NeedProfile) -> Option<i64> {
+        let id = need.matched_capability_id?;
+        Some(self.capabilities.get(id)?.profile.organization_id)
+    }
+
+    /// Records where an organisation sits.
+    pub fn set_place(&mut self, organization_id: i64, place: Place) {
+        self.places.insert(organization_id, place);
+    }
+
+    /// Needs indexed.
+    pub fn need_count(&self) -> usize {
+        self.needs.slots.len()
+    }
+
+    /// Capabilities indexed.
+    pub fn capability_count(&self) -> usize {
+        self.capabilities.slots.len()
+    }
+
+    fn need_for(&self, id: i64, viewer: &Viewer) -> AppResult<(&NeedDoc, NeedView)> {
+        let doc = self.needs.get(id).ok_or(AppError::NotFound("need"))?;
+        match viewer.sees(&doc.profile) {
+            NeedView::Hidden => Err(AppError::NotFound("need")),
+            view => Ok((doc, view)),
+        }
+    }
+
+    fn capability_for(&self, id: i64, viewer: &Viewer) -> AppResult<&CapabilityDoc> {
+        self.capabilities
+            .get(id)
+            .filter(|d| viewer.sees_capability(&d.profile))
+            .ok_or(AppError::NotFound("capability"))
+    }
+
+    /// The best capabilities for a need the viewer may read in full.
+    pub fn matches_for_need(
+        &self,
+        need_id: i64,
+        viewer: &Viewer,
+        first: usize,
+    ) -> AppResult<Vec<Match>> {
+        let (need, view) = self.need_for(need_id, viewer)?;
+        if view != NeedView::Full {
+            return Err(AppError::Forbidden(
+                "only the need's owner and organisations it is shared with see its matches".into(),
+            ));
+        }
+        let side = &self.capabilities;
+        let mut candidates = self.candidates(side, &need.full.terms, &need.profile.fields);
+        candidates.retain(|&slot| side.docs[slot as usize].is_some());
+        let mut out: Vec<Match> = candidates
+            .into_iter()
+            .filter_map(|slot| {
+                let cap = side.docs[slot as usize].as_ref()?;
+                let m = self.evaluate(need, NeedView::Full, cap);
+                m.exclusions.is_empty().then_some(m)
+            })
+            .collect();
+        rank(&mut out, first);
+        Ok(out)
+    }
+
+    /// The best open needs for a capability the viewer may see. Needs the viewer may read only
+    /// as a teaser are scored on their teaser; hidden ones never appear.
+    pub fn matches_for_capability(
+        &self,
+        capability_id: i64,
+        viewer: &Viewer,
+        first: usize,
+    ) -> AppResult<Vec<Match>> {
+        let cap = self.capability_for(capability_id, viewer)?;
+        let side = &self.needs;
+        let mut candidates = self.candidates(side, &cap.text.terms, &cap.profile.fields);
+        // Needs this viewer may read beyond the public index: shared with them, or all for
+        // admins. Usually few, so they are simply all considered.
+        candidates.extend(side.docs.iter().enumerate().filter_map(|(slot, d)| {
+            let p = &d.as_ref()?.profile;
+            (p.confidentiality != Confidentiality::Public
+                && viewer.sees(p) == NeedView::Full
+                && p.status == NeedStatus::Open)
+                .then_some(slot as u32)
+        }));
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut out: Vec<Match> = candidates
+            .into_iter()
+            .filter_map(|slot| {
+                let need = side.docs[slot as usize].as_ref()?;
+                let view = viewer.sees(&need.profile);
+                if view == NeedView::Hidden {
+                    return None;
+                }
+                let m = self.evaluate(need, view, cap);
+                m.exclusions.is_empty().then_some(m)
+            })
+            .collect();
+        rank(&mut out, first);
+        Ok(out)
+    }
+
+    /// One pair, scored, with every hard filter that excludes it.
+    pub fn explain(&self, need_id: i64, capability_id: i64, viewer: &Viewer) -> AppResult<Match> {
+        let (need, view) = self.need_for(need_id, viewer)?;
+        let cap = self.capability_for(capability_id, viewer)?;
+        Ok(self.evaluate(need, view, cap))
+    }
+
+    /// Partners for an organisation: owners of capabilities matching its open needs and owners
+    /// of needs matching its active capabilities, best first.
+    pub fn partner_suggestions(
+        &self,
+        organization_id: i64,
+        viewer: &Viewer,
+        first: usize,
+    ) -> Vec<Suggestion> {
+        let mut best: HashMap<i64, Suggestion> = HashMap::new();
+        let mut offer = |partner: i64, m: Match| {
+            let entry = best.entry(partner).or_insert_with(|| Suggestion {
+                organization_id: partner,
+                best: m.clone(),
+                matches: 0,
+            });
+            entry.matches += 1;
+            if m.score > entry.best.score {
+                entry.best = m;
+            }
+        };
+        for need in self.needs.docs.iter().flatten() {
+            let p = &need.profile;
+            if p.organization_id == organization_id && p.status == NeedStatus::Open {
+                for m in self.matches_for_need(p.id, viewer, 20).unwrap_or_default() {
+                    if let Some(c) = self.capabilities.get(m.capability_id) {
+                        offer(c.profile.organization_id, m);
+                    }
+                }
+            }
+        }
+        for cap in self.capabilities.docs.iter().flatten() {
+            let p = &cap.profile;
+            if p.organization_id == organization_id && p.active {
+                for m in self
+                    .matches_for_capability(p.id, viewer, 20)
+                    .unwrap_or_default()
+                {
+                    if let Some(n) = self.needs.get(m.need_id) {
+                        offer(n.profile.organization_id, m);
+                    }
+                }
+            }
+        }
+        let mut out: Vec<Suggestion> = best.into_values().collect();
+        out.sort_by(|a, b| {
+            b.best
+                .score
+                .total_cmp(&a.best.score)
+                .then(a.organization_id.cmp(&b.organization_id))
+        });
+        out.truncate(first);
+        out
+    }
+
+    /// Slots worth scoring exactly: the best by text, plus the newest sharing each field.
+    fn candidates<D>(&self, side: &Side<D>, query: &Terms, fields: &[String]) -> Vec<u32> {
+        let mut scores = Vec::new();
+        side.corpus.accumulate(query, POSTING_BUDGET, &mut scores);
+        let mut scored: Vec<(f32, u32)> = scores
+            .iter()
+            .enumerate()
+            .filter(|&(_, &s)| s > 0.0)
+            .map(|(slot, &s)| (s, slot as u32))
+            .collect();
+        if scored.len() > TEXT_CANDIDATES {
+            scored.select_nth_unstable_by(TEXT_CANDIDATES, |a, b| b.0.total_cmp(&a.0));
+            scored.truncate(TEXT_CANDIDATES);
+        }
+        let mut out: Vec<u32> = scored.into_iter().map(|(_, slot)| slot).collect();
+        for code in fields {
+            if let Some(list) = side.by_field.get(code) {
+                out.extend(list.iter().rev().take(FIELD_CANDIDATES));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Scores one pair and lists the filters that exclude it.
+    fn evaluate(&self, need: &NeedDoc, view: NeedView, cap: &CapabilityDoc) -> Match {
+        let n = &need.profile;
+        let c = &cap.profile;
+        let teaser = view == NeedView::Teaser;
+        let mut exclusions = Vec::new();
+        if n.organization_id == c.organization_id {
+            exclusions.push(Exclusion::OwnOrganization);
+        }
+        if !c.active {
+            exclusions.push(Exclusion::CapabilityInactive);
+        }
+        if c.capacity <= 0 {
+            exclusions.push(Exclusion::NoCapacity);
+        }
+        if !teaser
+            && let (Some(price_min), Some(budget_max)) = (c.price.0, n.budget.1)
+            && price_min > budget_max
+        {
+            exclusions.push(Exclusion::PriceAboveBudget);
+        }
+        if n.status != NeedStatus::Open {
+            exclusions.push(Exclusion::NeedNotOpen);
+        }
+
+        let query = if teaser { &need.teaser } else { &need.full };
+        let mut factors = Vec::with_capacity(FactorName::ALL.len());
+        let mut push = |name: FactorName, value: f64, detail: String| {
+            let weight = self.weights.get(name);
+            let value = value.clamp(0.0, 1.0);
+            factors.push(Factor {
+                name,
+                weight,
+                value,
+                contribution: weight * value,
+                detail,
+            });
+        };
+        let (value, detail) = self.text_factor(query, &cap.text);
+        push(FactorName::Text, value, detail);
+        let (value, detail) = fields_factor(&n.fields, &c.fields);
+        push(FactorName::Fields, value, detail);
+        let (value, detail) = if teaser {
+            (0.5, "not shown in the teaser".into())
+        } else {
+            trl_factor(n.trl, c.trl)
+        };
+        push(FactorName::Trl, value, detail);
+        let (value, detail) = if teaser {
+            (0.5, "not shown in the teaser".into())
+        } else {
+            budget_factor(n.budget, c.price)
+        };
+        push(FactorName::Budget, value, detail);
+        let (value, detail) = self.geography_factor(n.organization_id, c.organization_id);
+        push(FactorName::Geography, value, detail);
+        let slots = c.capacity.max(0);
+        push(
+            FactorName::Capacity,
+            f64::from(slots.min(3)) / 3.0,
+            format!("{slots} open slot(s); 3 or more count in full"),
+        );
+        let record = self
+            .track_record
+            .get(&c.organization_id)
+            .copied()
+            .unwrap_or(0);
+        push(
+            FactorName::TrackRecord,
+            f64::from(record.min(5)) / 5.0,
+            format!(
+                "{record} need(s) matched with this organisation before; 5 or more count in full"
+            ),
+        );
+        let (value, detail) = reciprocity_factor(n, c, teaser);
+        push(FactorName::Reciprocity, value, detail);
+
+        Match {
+            need_id: n.id,
+            capability_id: c.id,
+            score: factors.iter().map(|f| f.contribution).sum(),
+            factors,
+            exclusions,
+            teaser_only: teaser,
+        }
+    }
+
+    /// BM25 of the need's text against the capability's, over the capability corpus, relative
+    /// to the need's text scored against itself: the share of the need the capability covers.
+    fn text_factor(&self, need: &Query, cap: &Query) -> (f64, String) {
+        let corpus = &self.capabilities.corpus;
+        let (own, _) = corpus.score(&need.terms, &need.terms);
+        if own <= 0.0 {
+            return (0.0, "the need has no text to compare".into());
+        }
+        let (raw, mut shared) = corpus.score(&need.terms, &cap.terms);
+        let coverage = f64::from(raw / own);
+        shared.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut words: Vec<&str> = Vec::new();
+        for (feature, _) in &shared {
+            if let Some(word) = need.words.get(feature)
+                && !words.contains(&word.as_str())
+            {
+                words.push(word);
+            }
+            if words.len() == 6 {
+                break;
+            }
+        }
+        let detail = if words.is_empty() {
+            "no words in common".to_owned()
+        } else {
+            format!(
+                "covers {:.0}% of the need's text; strongest shared terms: {}",
+                coverage * 100.0,
+                words.join(", ")
+            )
+        };
+        ((coverage / TEXT_SATURATION).min(1.0), detail)
+    }
+
+    fn geography_factor(&self, need_org: i64, cap_org: i64) -> (f64, String) {
+        let a = self.places.get(&need_org).copied().unwrap_or_default();
+        let b = self.places.get(&cap_org).copied().unwrap_or_default();
+        if a.science_city_id.is_some() && a.science_city_id == b.science_city_id {
+            (1.0, "same science city".into())
+        } else if a.region_id.is_some() && a.region_id == b.region_id {
+            (0.6, "same region".into())
+        } else {
+            (0.2, "different regions".into())
+        }
+    }
+}
+
+/// Sorts by score (then ids, so equal scores always come in the same order) and keeps `first`.
+fn rank(matches: &mut Vec<Match>, first: usize) {
+    matches.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.need_id.cmp(&b.need_id))
+            .then(a.capability_id.cmp(&b.capability_id))
+    });
+    matches.truncate(first);
+}
+
+/// How close two FOS codes are: the same code 1, one the parent of the other 0.75, the same
+/// major field 0.5, else 0.
+fn field_proximity(a: &str, b: &str) -> f64 {
+    let major = |c: &str| c.split('.').next().unwrap_or(c).to_owned();
+    if a == b {
+        1.0
+    } else if major(a) == b || major(b) == a {
+        0.75
+    } else if major(a) == major(b) {
+        0.5
+    } else {
+        0.0
+    }
+}
+
+fn fields_factor(need: &[String], cap: &[String]) -> (f64, String) {
+    if need.is_empty() || cap.is_empty() {
+        return (0.5, "fields of science not stated on both sides".into());
+    }
+    let mut parts = Vec::new();
+    let mut total = 0.0;
+    for n in need {
+        let (best, with) = cap
+            .iter()
+            .map(|c| (field_proximity(n, c), c))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .unwrap_or((0.0, n));
+        total += best;
+        parts.push(match best {
+            1.0 => format!("{n} exact"),
+            0.0 => format!("{n} unmatched"),
+            _ => format!("{n} near {with}"),
+        });
+    }
+    (total / need.len() as f64, parts.join("; "))
+}
+
+fn trl_factor(window: (Option<i16>, Option<i16>), trl: Option<i16>) -> (f64, String) {
+    let Some(t) = trl else {
+        return (0.5, "the capability states no TRL".into());
+    };
+    match window {
+        (None, None) => (0.5, format!("TRL {t}; the need states no window")),
+        (lo, hi) => {
+            let lo = lo.unwrap_or(1);
+            let hi = hi.unwrap_or(9);
+            if t < lo {
+                let gap = f64::from(lo - t);
+                (
+                    (1.0 - gap / 3.0).max(0.0),
+                    format!("TRL {t}, {gap} below the wanted {lo}–{hi}"),
+                )
+            } else if t > hi {
+                (
+                    0.7,
+                    format!("TRL {t}, more mature than the wanted {lo}–{hi}"),
+                )
+            } else {
+                (1.0, format!("TRL {t} within the wanted {lo}–{hi}"))
+            }
+        }
+    }
+}
+
+fn kzt(tiyn: i64) -> String {
+    crate::domain::money::format_grouped(tiyn)
+}
+
+fn budget_factor(
+    budget: (Option<i64>, Option<i64>),
+    price: (Option<i64>, Option<i64>),
+) -> (f64, String) {
+    let Some(ceiling) = budget.1 else {
+        return (0.5, "the need states no budget ceiling".into());
+    };
+    match price {
+        (None, None) => (0.5, "the capability states no price".into()),
+        (low, high) => {
+            let low = low.unwrap_or(0);
+            let high = high.unwrap_or(low);
+            if high <= ceiling {
+                (
+                    1.0,
+                    format!(
+                        "price up to {} KZT within the budget of {} KZT",
+                        kzt(high),
+                        kzt(ceiling)
+                    ),
+                )
+            } else {
+                let within = (ceiling - low) as f64 / (high - low).max(1) as f64;
+                (
+                    within,
+                    format!(
+                        "price {}–{} KZT, {:.0}% of the range within the budget of {} KZT",
+                        kzt(low),
+                        kzt(high),
+                        within * 100.0,
+                        kzt(ceiling)
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// The capability owner's side: do they serve the need's sector, and does the budget leave
+/// room above their minimum fee?
+fn reciprocity_factor(need: &NeedProfile, cap: &CapabilityProfile, teaser: bool) -> (f64, String) {
+    let (sector, sector_detail) = match (need.sector, cap.sectors.is_empty()) {
+        (_, true) => (1.0, "the owner works with any sector".to_owned()),
+        (None, false) => (0.5, "the need names no sector".to_owned()),
+        (Some(s), false) if cap.sectors.contains(&s) => {
+            (1.0, format!("the owner works with {s:?}"))
+        }
+        (Some(s), false) => (0.0, format!("the owner does not work with {s:?}")),
+    };
+    let (fee, fee_detail) = match (teaser, cap.price.0, need.budget.1) {
+        (true, _, _) => (0.5, "budget not shown in the teaser".to_owned()),
+        (false, Some(min), Some(ceiling)) if min > 0 => {
+            let headroom = (ceiling as f64 / min as f64 - 1.0).clamp(0.0, 1.0);
+            (
+                headroom,
+                format!(
+                    "budget is {:.1}× the minimum fee (2× or more counts in full)",
+                    ceiling as f64 / min as f64
+                ),
+            )
+        }
+        _ => (0.5, "no minimum fee or no budget stated".to_owned()),
+    };
+    (
+        (sector + fee) / 2.0,
+        format!("{sector_detail}; {fee_detail}"),
+    )
+}
+
+#[cfg(test)]
+mod tests;

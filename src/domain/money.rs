@@ -1,0 +1,81 @@
+//! Money: amounts in KZT held as integer tiyn (1/100 tenge), so arithmetic is exact; clients
+//! see and send decimal strings, never floats.
+
+use crate::error::{AppError, AppResult};
+
+/// The only currency amounts are kept in.
+pub const CURRENCY: &str = "KZT";
+
+/// Parses a non-negative decimal string with at most two decimals (`"1500000"`,
+/// `"1500000.5"`, `"1500000.50"`) into tiyn.
+pub fn parse(field: &'static str, text: &str) -> AppResult<i64> {
+    let bad = || {
+        AppError::invalid(
+            field,
+            "a non-negative amount in KZT with at most two decimals, such as \"1500000.00\"",
+        )
+    };
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || fraction.len() > 2
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+        || (text.contains('.') && fraction.is_empty())
+    {
+        return Err(bad());
+    }
+    let whole: i64 = whole.parse().map_err(|_| bad())?;
+    let fraction: i64 = format!("{fraction:0<2}").parse().map_err(|_| bad())?;
+    whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(fraction))
+        .ok_or_else(bad)
+}
+
+/// `"1500000.50"`.
+pub fn format(tiyn: i64) -> String {
+    let sign = if tiyn < 0 { "-" } else { "" };
+    let abs = tiyn.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// `"1 500 000"` (whole tenge, thin-space grouped) for explanations read by people.
+pub fn format_grouped(tiyn: i64) -> String {
+    let digits = (tiyn / 100).to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_round_trip_exactly() {
+        assert_eq!(parse("budget", "1500000").expect("whole"), 150_000_000);
+        assert_eq!(parse("budget", "0.5").expect("half"), 50);
+        assert_eq!(parse("budget", " 12.34 ").expect("trimmed"), 1234);
+        assert_eq!(format(150_000_050), "1500000.50");
+        assert_eq!(format_grouped(150_000_050), "1 500 000");
+        for bad in [
+            "",
+            "-1",
+            "1.234",
+            "1e6",
+            "1,5",
+            "abc",
+            "1.",
+            ".5",
+            "99999999999999999999",
+        ] {
+            assert!(parse("budget", bad).is_err(), "{bad}");
+        }
+    }
+}
