@@ -14,7 +14,7 @@ use std::{hint::black_box, time::Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use entity::need::{Confidentiality, NeedStatus};
 use kopir::domain::{
-    matching::{CapabilityProfile, Engine, NeedProfile, Viewer, Weights},
+    matching::{CapabilityProfile, Engine, NeedProfile, POSTING_BUDGET, Viewer, Weights},
     text::Localized,
 };
 use serde_json::Value;
@@ -161,6 +161,35 @@ fn percentiles(engine: &Engine, needs: &[NeedProfile]) -> (f64, f64) {
     (at(0.5), at(0.95))
 }
 
+fn top_ids(engine: &Engine, needs: &[NeedProfile]) -> Vec<Vec<i64>> {
+    let viewer = Viewer::default();
+    needs
+        .iter()
+        .map(|n| {
+            engine
+                .matches_for_need(n.id, &viewer, 20)
+                .map(|ms| ms.iter().map(|m| m.capability_id).collect())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// How many of the exact top 20 the budgeted retrieval also returns, on average.
+fn agreement(engine: &mut Engine, needs: &[NeedProfile]) -> (f64, f64) {
+    let budgeted = top_ids(engine, needs);
+    engine.set_posting_budget(usize::MAX);
+    let exact = top_ids(engine, needs);
+    let (_, exact_p95) = percentiles(engine, needs);
+    engine.set_posting_budget(POSTING_BUDGET);
+    let shared: usize = budgeted
+        .iter()
+        .zip(&exact)
+        .map(|(b, e)| b.iter().filter(|id| e.contains(id)).count())
+        .sum();
+    let total: usize = exact.iter().map(Vec::len).sum();
+    (shared as f64 / total.max(1) as f64, exact_p95)
+}
+
 fn bench(c: &mut Criterion) {
     let set = eval_set();
     let vocabulary = vocabulary(&set);
@@ -168,7 +197,7 @@ fn bench(c: &mut Criterion) {
     let mut p95 = Vec::new();
     for size in [10_000, 100_000] {
         let start = Instant::now();
-        let engine = corpus(size, &vocabulary, &needs);
+        let mut engine = corpus(size, &vocabulary, &needs);
         println!(
             "{size} capabilities indexed in {:.1} s ({} words of vocabulary)",
             start.elapsed().as_secs_f64(),
@@ -177,6 +206,11 @@ fn bench(c: &mut Criterion) {
         let (p50, p95_ms) = percentiles(&engine, &needs);
         println!("top-20 among {size}: p50 {p50:.2} ms, p95 {p95_ms:.2} ms");
         p95.push(p95_ms);
+        let (agree, exact_p95) = agreement(&mut engine, &needs);
+        println!(
+            "  exact retrieval (every posting): p95 {exact_p95:.2} ms; the budgeted top 20 holds {:.1}% of the exact top 20",
+            agree * 100.0
+        );
         let viewer = Viewer::default();
         let need = needs[0].id;
         c.bench_function(&format!("matches_for_need top-20 of {size}"), |b| {

@@ -204,6 +204,7 @@ pub async fn update(
     id: i64,
     changes: CapabilityChanges,
 ) -> AppResult<capability::Model> {
+    access.user_id()?;
     let txn = db::begin_write(db).await?;
     let revision = store::bump(&txn).await?;
     let current = capability::Entity::find_by_id(id)

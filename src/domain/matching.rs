@@ -27,8 +27,11 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-/// Postings a query reads at most (see [`index`]): all of a 10k corpus, the strongest of larger.
-const POSTING_BUDGET: usize = 150_000;
+/// Postings a query reads at most (see [`index`]). Measured on this project's benchmark, a
+/// query reads every posting of 100k capabilities within it (exact retrieval, ~3 ms); the
+/// budget only bounds the worst case of far larger or wordier corpora, where the strongest
+/// postings are read first.
+pub const POSTING_BUDGET: usize = 1_000_000;
 /// Best text candidates rescored exactly.
 const TEXT_CANDIDATES: usize = 400;
 /// Newest documents per shared field of science added as candidates, so a partner in the right
@@ -383,7 +386,6 @@ impl<D> Side<D> {
 }
 
 /// The in-memory matcher.
-#[derive(Default)]
 pub struct Engine {
     weights: Weights,
     needs: Side<NeedDoc>,
@@ -391,6 +393,8 @@ pub struct Engine {
     places: HashMap<i64, Place>,
     /// Needs matched with each organisation's capabilities.
     track_record: HashMap<i64, u32>,
+    /// Postings a query reads at most; see [`POSTING_BUDGET`].
+    posting_budget: usize,
 }
 
 fn need_text(need: &NeedProfile) -> Query {
@@ -419,8 +423,18 @@ impl Engine {
     pub fn new(weights: Weights) -> Self {
         Self {
             weights,
-            ..Self::default()
+            needs: Side::default(),
+            capabilities: Side::default(),
+            places: HashMap::new(),
+            track_record: HashMap::new(),
+            posting_budget: POSTING_BUDGET,
         }
+    }
+
+    /// Changes the postings budget; `usize::MAX` reads every posting (exact retrieval). For
+    /// measuring what the budget costs in quality.
+    pub fn set_posting_budget(&mut self, postings: usize) {
+        self.posting_budget = postings;
     }
 
     /// Adds or replaces capabilities. Many at once (start-up) build the index in one pass.
@@ -542,18 +556,25 @@ impl Engine {
             ));
         }
         let side = &self.capabilities;
-        let mut candidates = self.candidates(side, &need.full.terms, &need.profile.fields);
-        candidates.retain(|&slot| side.docs[slot as usize].is_some());
+        let candidates = self.candidates(side, &need.full.terms, &need.profile.fields);
+        let own = self.own_score(need, NeedView::Full);
         let mut out: Vec<Match> = candidates
             .into_iter()
             .filter_map(|slot| {
                 let cap = side.docs[slot as usize].as_ref()?;
-                let m = self.evaluate(need, NeedView::Full, cap);
+                let m = self.evaluate(need, NeedView::Full, own, cap, false);
                 m.exclusions.is_empty().then_some(m)
             })
             .collect();
         rank(&mut out, first);
-        Ok(out)
+        // Only what is returned is put into words.
+        Ok(out
+            .iter()
+            .filter_map(|m| {
+                let cap = side.get(m.capability_id)?;
+                Some(self.evaluate(need, NeedView::Full, own, cap, true))
+            })
+            .collect())
     }
 
     /// The best open needs for a capability the viewer may see. Needs the viewer may read only
@@ -586,19 +607,26 @@ impl Engine {
                 if view == NeedView::Hidden {
                     return None;
                 }
-                let m = self.evaluate(need, view, cap);
+                let m = self.evaluate(need, view, self.own_score(need, view), cap, false);
                 m.exclusions.is_empty().then_some(m)
             })
             .collect();
         rank(&mut out, first);
-        Ok(out)
+        Ok(out
+            .iter()
+            .filter_map(|m| {
+                let need = side.get(m.need_id)?;
+                let view = viewer.sees(&need.profile);
+                Some(self.evaluate(need, view, self.own_score(need, view), cap, true))
+            })
+            .collect())
     }
 
     /// One pair, scored, with every hard filter that excludes it.
     pub fn explain(&self, need_id: i64, capability_id: i64, viewer: &Viewer) -> AppResult<Match> {
         let (need, view) = self.need_for(need_id, viewer)?;
         let cap = self.capability_for(capability_id, viewer)?;
-        Ok(self.evaluate(need, view, cap))
+        Ok(self.evaluate(need, view, self.own_score(need, view), cap, true))
     }
 
     /// Partners for an organisation: owners of capabilities matching its open needs and owners
@@ -658,7 +686,8 @@ impl Engine {
     /// Slots worth scoring exactly: the best by text, plus the newest sharing each field.
     fn candidates<D>(&self, side: &Side<D>, query: &Terms, fields: &[String]) -> Vec<u32> {
         let mut scores = Vec::new();
-        side.corpus.accumulate(query, POSTING_BUDGET, &mut scores);
+        side.corpus
+            .accumulate(query, self.posting_budget, &mut scores);
         let mut scored: Vec<(f32, u32)> = scores
             .iter()
             .enumerate()
@@ -680,8 +709,16 @@ impl Engine {
         out
     }
 
-    /// Scores one pair and lists the filters that exclude it.
-    fn evaluate(&self, need: &NeedDoc, view: NeedView, cap: &CapabilityDoc) -> Match {
+    /// Scores one pair and lists the filters that exclude it. Without `explain` the details
+    /// stay empty: ranking scores hundreds of candidates and only the returned ones need words.
+    fn evaluate(
+        &self,
+        need: &NeedDoc,
+        view: NeedView,
+        own: f32,
+        cap: &CapabilityDoc,
+        explain: bool,
+    ) -> Match {
         let n = &need.profile;
         let c = &cap.profile;
         let teaser = view == NeedView::Teaser;
@@ -706,57 +743,67 @@ impl Engine {
         }
 
         let query = if teaser { &need.teaser } else { &need.full };
-        let mut factors = Vec::with_capacity(FactorName::ALL.len());
-        let mut push = |name: FactorName, value: f64, detail: String| {
-            let weight = self.weights.get(name);
-            let value = value.clamp(0.0, 1.0);
-            factors.push(Factor {
-                name,
-                weight,
-                value,
-                contribution: weight * value,
-                detail,
-            });
-        };
-        let (value, detail) = self.text_factor(query, &cap.text);
-        push(FactorName::Text, value, detail);
-        let (value, detail) = fields_factor(&n.fields, &c.fields);
-        push(FactorName::Fields, value, detail);
-        let (value, detail) = if teaser {
-            (0.5, "not shown in the teaser".into())
-        } else {
-            trl_factor(n.trl, c.trl)
-        };
-        push(FactorName::Trl, value, detail);
-        let (value, detail) = if teaser {
-            (0.5, "not shown in the teaser".into())
-        } else {
-            budget_factor(n.budget, c.price)
-        };
-        push(FactorName::Budget, value, detail);
-        let (value, detail) = self.geography_factor(n.organization_id, c.organization_id);
-        push(FactorName::Geography, value, detail);
-        let slots = c.capacity.max(0);
-        push(
-            FactorName::Capacity,
-            f64::from(slots.min(3)) / 3.0,
-            format!("{slots} open slot(s); 3 or more count in full"),
-        );
         let record = self
             .track_record
             .get(&c.organization_id)
             .copied()
             .unwrap_or(0);
-        push(
-            FactorName::TrackRecord,
-            f64::from(record.min(5)) / 5.0,
-            format!(
-                "{record} need(s) matched with this organisation before; 5 or more count in full"
+        let slots = c.capacity.max(0);
+        let hidden = || (0.5, Detail::Fixed("not shown in the teaser"));
+        let values = [
+            (
+                FactorName::Text,
+                self.text_factor(query, own, &cap.text, explain),
             ),
-        );
-        let (value, detail) = reciprocity_factor(n, c, teaser);
-        push(FactorName::Reciprocity, value, detail);
-
+            (FactorName::Fields, fields_factor(&n.fields, &c.fields)),
+            (
+                FactorName::Trl,
+                if teaser {
+                    hidden()
+                } else {
+                    trl_factor(n.trl, c.trl)
+                },
+            ),
+            (
+                FactorName::Budget,
+                if teaser {
+                    hidden()
+                } else {
+                    budget_factor(n.budget, c.price)
+                },
+            ),
+            (
+                FactorName::Geography,
+                self.geography_factor(n.organization_id, c.organization_id),
+            ),
+            (
+                FactorName::Capacity,
+                (f64::from(slots.min(3)) / 3.0, Detail::Capacity(slots)),
+            ),
+            (
+                FactorName::TrackRecord,
+                (f64::from(record.min(5)) / 5.0, Detail::TrackRecord(record)),
+            ),
+            (FactorName::Reciprocity, reciprocity_factor(n, c, teaser)),
+        ];
+        let factors: Vec<Factor> = values
+            .into_iter()
+            .map(|(name, (value, detail))| {
+                let weight = self.weights.get(name);
+                let value = value.clamp(0.0, 1.0);
+                Factor {
+                    name,
+                    weight,
+                    value,
+                    contribution: weight * value,
+                    detail: if explain {
+                        detail.words()
+                    } else {
+                        String::new()
+                    },
+                }
+            })
+            .collect();
         Match {
             need_id: n.id,
             capability_id: c.id,
@@ -767,51 +814,180 @@ impl Engine {
         }
     }
 
-    /// BM25 of the need's text against the capability's, over the capability corpus, relative
-    /// to the need's text scored against itself: the share of the need the capability covers.
-    fn text_factor(&self, need: &Query, cap: &Query) -> (f64, String) {
-        let corpus = &self.capabilities.corpus;
-        let (own, _) = corpus.score(&need.terms, &need.terms);
-        if own <= 0.0 {
-            return (0.0, "the need has no text to compare".into());
-        }
-        let (raw, mut shared) = corpus.score(&need.terms, &cap.terms);
-        let coverage = f64::from(raw / own);
-        shared.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let mut words: Vec<&str> = Vec::new();
-        for (feature, _) in &shared {
-            if let Some(word) = need.words.get(feature)
-                && !words.contains(&word.as_str())
-            {
-                words.push(word);
-            }
-            if words.len() == 6 {
-                break;
-            }
-        }
-        let detail = if words.is_empty() {
-            "no words in common".to_owned()
+    /// The need's text (as `view` shows it) scored against itself: the scale of its text factor.
+    fn own_score(&self, need: &NeedDoc, view: NeedView) -> f32 {
+        let query = if view == NeedView::Teaser {
+            &need.teaser
         } else {
-            format!(
-                "covers {:.0}% of the need's text; strongest shared terms: {}",
-                coverage * 100.0,
-                words.join(", ")
-            )
+            &need.full
         };
-        ((coverage / TEXT_SATURATION).min(1.0), detail)
+        self.capabilities.corpus.score(&query.terms, &query.terms).0
     }
 
-    fn geography_factor(&self, need_org: i64, cap_org: i64) -> (f64, String) {
+    /// BM25 of the need's text against the capability's, over the capability corpus, relative
+    /// to the need's text scored against itself (`own`): the share of the need the capability
+    /// covers.
+    fn text_factor(&self, need: &Query, own: f32, cap: &Query, explain: bool) -> (f64, Detail) {
+        if own <= 0.0 {
+            return (0.0, Detail::Fixed("the need has no text to compare"));
+        }
+        let (raw, mut shared) = self.capabilities.corpus.score(&need.terms, &cap.terms);
+        let coverage = f64::from(raw / own);
+        let mut words: Vec<String> = Vec::new();
+        if explain {
+            shared.sort_by(|a, b| b.1.total_cmp(&a.1));
+            for (feature, _) in &shared {
+                if let Some(word) = need.words.get(feature)
+                    && !words.contains(word)
+                {
+                    words.push(word.clone());
+                }
+                if words.len() == 6 {
+                    break;
+                }
+            }
+        }
+        (
+            (coverage / TEXT_SATURATION).min(1.0),
+            Detail::Text { coverage, words },
+        )
+    }
+
+    fn geography_factor(&self, need_org: i64, cap_org: i64) -> (f64, Detail) {
         let a = self.places.get(&need_org).copied().unwrap_or_default();
         let b = self.places.get(&cap_org).copied().unwrap_or_default();
         if a.science_city_id.is_some() && a.science_city_id == b.science_city_id {
-            (1.0, "same science city".into())
+            (1.0, Detail::Fixed("same science city"))
         } else if a.region_id.is_some() && a.region_id == b.region_id {
-            (0.6, "same region".into())
+            (0.6, Detail::Fixed("same region"))
         } else {
-            (0.2, "different regions".into())
+            (0.2, Detail::Fixed("different regions"))
         }
     }
+}
+
+/// What a factor's explanation says, kept as data until it is asked for in words.
+enum Detail {
+    Fixed(&'static str),
+    Text {
+        coverage: f64,
+        words: Vec<String>,
+    },
+    Fields(Vec<(String, f64, String)>),
+    Trl {
+        trl: i16,
+        window: (i16, i16),
+    },
+    Budget {
+        low: i64,
+        high: i64,
+        ceiling: i64,
+        within: f64,
+    },
+    Capacity(i32),
+    TrackRecord(u32),
+    Reciprocity {
+        sector: (f64, Option<Sector>),
+        fee: Option<f64>,
+        teaser: bool,
+    },
+}
+
+impl Detail {
+    fn words(self) -> String {
+        match self {
+            Detail::Fixed(text) => text.to_owned(),
+            Detail::Text { words, .. } if words.is_empty() => "no words in common".to_owned(),
+            Detail::Text { coverage, words } => format!(
+                "covers {:.0}% of the need's text; strongest shared terms: {}",
+                coverage * 100.0,
+                words.join(", ")
+            ),
+            Detail::Fields(parts) => parts
+                .into_iter()
+                .map(|(need, value, with)| match value {
+                    1.0 => format!("{need} exact"),
+                    0.0 => format!("{need} unmatched"),
+                    _ => format!("{need} near {with}"),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            Detail::Trl {
+                trl,
+                window: (lo, hi),
+            } if trl < lo => {
+                format!("TRL {trl}, {} below the wanted {lo}–{hi}", lo - trl)
+            }
+            Detail::Trl {
+                trl,
+                window: (lo, hi),
+            } if trl > hi => {
+                format!("TRL {trl}, more mature than the wanted {lo}–{hi}")
+            }
+            Detail::Trl {
+                trl,
+                window: (lo, hi),
+            } => {
+                format!("TRL {trl} within the wanted {lo}–{hi}")
+            }
+            Detail::Budget {
+                high,
+                ceiling,
+                within,
+                ..
+            } if within >= 1.0 => format!(
+                "price up to {} KZT within the budget of {} KZT",
+                kzt(high),
+                kzt(ceiling)
+            ),
+            Detail::Budget {
+                low,
+                high,
+                ceiling,
+                within,
+            } => format!(
+                "price {}–{} KZT, {:.0}% of the range within the budget of {} KZT",
+                kzt(low),
+                kzt(high),
+                within * 100.0,
+                kzt(ceiling)
+            ),
+            Detail::Capacity(slots) => {
+                format!("{slots} open slot(s); 3 or more count in full")
+            }
+            Detail::TrackRecord(n) => format!(
+                "{n} need(s) matched with this organisation before; 5 or more count in full"
+            ),
+            Detail::Reciprocity {
+                sector,
+                fee,
+                teaser,
+            } => {
+                let sector = match sector {
+                    (_, None) if sector.0 == 1.0 => "the owner works with any sector".to_owned(),
+                    (_, None) => "the need names no sector".to_owned(),
+                    (1.0, Some(s)) => format!("the owner works with {}", sector_name(s)),
+                    (_, Some(s)) => format!("the owner does not work with {}", sector_name(s)),
+                };
+                let fee = match (teaser, fee) {
+                    (true, _) => "budget not shown in the teaser".to_owned(),
+                    (false, Some(ratio)) => {
+                        format!("budget is {ratio:.1}× the minimum fee (2× or more counts in full)")
+                    }
+                    (false, None) => "no minimum fee or no budget stated".to_owned(),
+                };
+                format!("{sector}; {fee}")
+            }
+        }
+    }
+}
+
+/// The sector as the API spells it.
+fn sector_name(sector: Sector) -> String {
+    serde_json::to_value(sector)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// Sorts by score (then ids, so equal scores always come in the same order) and keeps `first`.
@@ -840,11 +1016,14 @@ fn field_proximity(a: &str, b: &str) -> f64 {
     }
 }
 
-fn fields_factor(need: &[String], cap: &[String]) -> (f64, String) {
+fn fields_factor(need: &[String], cap: &[String]) -> (f64, Detail) {
     if need.is_empty() || cap.is_empty() {
-        return (0.5, "fields of science not stated on both sides".into());
+        return (
+            0.5,
+            Detail::Fixed("fields of science not stated on both sides"),
+        );
     }
-    let mut parts = Vec::new();
+    let mut parts = Vec::with_capacity(need.len());
     let mut total = 0.0;
     for n in need {
         let (best, with) = cap
@@ -853,40 +1032,33 @@ fn fields_factor(need: &[String], cap: &[String]) -> (f64, String) {
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .unwrap_or((0.0, n));
         total += best;
-        parts.push(match best {
-            1.0 => format!("{n} exact"),
-            0.0 => format!("{n} unmatched"),
-            _ => format!("{n} near {with}"),
-        });
+        parts.push((n.clone(), best, with.clone()));
     }
-    (total / need.len() as f64, parts.join("; "))
+    (total / need.len() as f64, Detail::Fields(parts))
 }
 
-fn trl_factor(window: (Option<i16>, Option<i16>), trl: Option<i16>) -> (f64, String) {
-    let Some(t) = trl else {
-        return (0.5, "the capability states no TRL".into());
+fn trl_factor(window: (Option<i16>, Option<i16>), trl: Option<i16>) -> (f64, Detail) {
+    let Some(trl) = trl else {
+        return (0.5, Detail::Fixed("the capability states no TRL"));
     };
-    match window {
-        (None, None) => (0.5, format!("TRL {t}; the need states no window")),
-        (lo, hi) => {
-            let lo = lo.unwrap_or(1);
-            let hi = hi.unwrap_or(9);
-            if t < lo {
-                let gap = f64::from(lo - t);
-                (
-                    (1.0 - gap / 3.0).max(0.0),
-                    format!("TRL {t}, {gap} below the wanted {lo}–{hi}"),
-                )
-            } else if t > hi {
-                (
-                    0.7,
-                    format!("TRL {t}, more mature than the wanted {lo}–{hi}"),
-                )
-            } else {
-                (1.0, format!("TRL {t} within the wanted {lo}–{hi}"))
-            }
-        }
+    if window == (None, None) {
+        return (0.5, Detail::Fixed("the need states no TRL window"));
     }
+    let (lo, hi) = (window.0.unwrap_or(1), window.1.unwrap_or(9));
+    let value = if trl < lo {
+        (1.0 - f64::from(lo - trl) / 3.0).max(0.0)
+    } else if trl > hi {
+        0.7
+    } else {
+        1.0
+    };
+    (
+        value,
+        Detail::Trl {
+            trl,
+            window: (lo, hi),
+        },
+    )
 }
 
 fn kzt(tiyn: i64) -> String {
@@ -896,69 +1068,52 @@ fn kzt(tiyn: i64) -> String {
 fn budget_factor(
     budget: (Option<i64>, Option<i64>),
     price: (Option<i64>, Option<i64>),
-) -> (f64, String) {
+) -> (f64, Detail) {
     let Some(ceiling) = budget.1 else {
-        return (0.5, "the need states no budget ceiling".into());
+        return (0.5, Detail::Fixed("the need states no budget ceiling"));
     };
-    match price {
-        (None, None) => (0.5, "the capability states no price".into()),
-        (low, high) => {
-            let low = low.unwrap_or(0);
-            let high = high.unwrap_or(low);
-            if high <= ceiling {
-                (
-                    1.0,
-                    format!(
-                        "price up to {} KZT within the budget of {} KZT",
-                        kzt(high),
-                        kzt(ceiling)
-                    ),
-                )
-            } else {
-                let within = (ceiling - low) as f64 / (high - low).max(1) as f64;
-                (
-                    within,
-                    format!(
-                        "price {}–{} KZT, {:.0}% of the range within the budget of {} KZT",
-                        kzt(low),
-                        kzt(high),
-                        within * 100.0,
-                        kzt(ceiling)
-                    ),
-                )
-            }
-        }
+    if price == (None, None) {
+        return (0.5, Detail::Fixed("the capability states no price"));
     }
+    let low = price.0.unwrap_or(0);
+    let high = price.1.unwrap_or(low);
+    let within = if high <= ceiling {
+        1.0
+    } else {
+        (ceiling - low) as f64 / (high - low).max(1) as f64
+    };
+    (
+        within,
+        Detail::Budget {
+            low,
+            high,
+            ceiling,
+            within,
+        },
+    )
 }
 
 /// The capability owner's side: do they serve the need's sector, and does the budget leave
 /// room above their minimum fee?
-fn reciprocity_factor(need: &NeedProfile, cap: &CapabilityProfile, teaser: bool) -> (f64, String) {
-    let (sector, sector_detail) = match (need.sector, cap.sectors.is_empty()) {
-        (_, true) => (1.0, "the owner works with any sector".to_owned()),
-        (None, false) => (0.5, "the need names no sector".to_owned()),
-        (Some(s), false) if cap.sectors.contains(&s) => {
-            (1.0, format!("the owner works with {s:?}"))
-        }
-        (Some(s), false) => (0.0, format!("the owner does not work with {s:?}")),
+fn reciprocity_factor(need: &NeedProfile, cap: &CapabilityProfile, teaser: bool) -> (f64, Detail) {
+    let sector = match need.sector {
+        _ if cap.sectors.is_empty() => 1.0,
+        None => 0.5,
+        Some(s) if cap.sectors.contains(&s) => 1.0,
+        Some(_) => 0.0,
     };
-    let (fee, fee_detail) = match (teaser, cap.price.0, need.budget.1) {
-        (true, _, _) => (0.5, "budget not shown in the teaser".to_owned()),
-        (false, Some(min), Some(ceiling)) if min > 0 => {
-            let headroom = (ceiling as f64 / min as f64 - 1.0).clamp(0.0, 1.0);
-            (
-                headroom,
-                format!(
-                    "budget is {:.1}× the minimum fee (2× or more counts in full)",
-                    ceiling as f64 / min as f64
-                ),
-            )
-        }
-        _ => (0.5, "no minimum fee or no budget stated".to_owned()),
+    let ratio = match (teaser, cap.price.0, need.budget.1) {
+        (false, Some(min), Some(ceiling)) if min > 0 => Some(ceiling as f64 / min as f64),
+        _ => None,
     };
+    let fee = ratio.map_or(0.5, |r| (r - 1.0).clamp(0.0, 1.0));
     (
         (sector + fee) / 2.0,
-        format!("{sector_detail}; {fee_detail}"),
+        Detail::Reciprocity {
+            sector: (sector, need.sector.filter(|_| !cap.sectors.is_empty())),
+            fee: ratio,
+            teaser,
+        },
     )
 }
 

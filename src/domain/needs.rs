@@ -337,6 +337,7 @@ pub async fn update(
     id: i64,
     changes: NeedChanges,
 ) -> AppResult<need::Model> {
+    access.user_id()?;
     let txn = db::begin_write(db).await?;
     // The counter row lock comes first: it orders every matching write, and taken first it
     // cannot deadlock against another writer holding the need's row.
@@ -434,6 +435,7 @@ pub async fn update(
 
 /// Closes a need for good.
 pub async fn close(db: &DatabaseConnection, access: &Access, id: i64) -> AppResult<need::Model> {
+    access.user_id()?;
     let txn = db::begin_write(db).await?;
     let revision = store::bump(&txn).await?;
     let current = need::Entity::find_by_id(id)

@@ -536,7 +536,49 @@ async fn another_replica_sees_every_committed_write(app: TestApp) {
     assert_eq!(forbidden.error_code(), "FORBIDDEN");
 }
 
+async fn concurrent_updates_to_one_capability_all_apply(app: TestApp) {
+    let w = world(&app).await;
+    let cap = post_capability(&app, &w.kazakh, json!({ "title": { "en": "Catalysts" } })).await;
+    const UPDATE: &str = "mutation($input: UpdateCapabilityInput!) { updateCapability(input: $input) { capability { id } } }";
+    let changes = [
+        json!({ "keywords": ["catalyst"] }),
+        json!({ "equipment": ["pilot reactor"] }),
+        json!({ "trl": 6 }),
+        json!({ "priceMin": "1000000" }),
+        json!({ "leadTimeDays": 30 }),
+        json!({ "capacity": 4 }),
+        json!({ "description": { "en": "Hydrocracking" } }),
+        json!({ "sectors": ["MINING"] }),
+    ];
+    let tasks: Vec<_> = changes
+        .into_iter()
+        .map(|mut change| {
+            change["id"] = json!(cap);
+            app.spawn_gql(
+                Some(w.kazakh.token.clone()),
+                UPDATE,
+                json!({ "input": change }),
+            )
+        })
+        .collect();
+    for task in tasks {
+        task.await.expect("task").data("/updateCapability");
+    }
+    let now = app
+        .gql(
+            Some(&w.kazakh.token),
+            "query($id: ID!) { node(id: $id) { ... on Capability { keywords equipment trl price { min { amount } } leadTimeDays capacity description { en } sectors } } }",
+            json!({ "id": cap }),
+        )
+        .await;
+    assert_eq!(
+        now.data("/node"),
+        &json!({ "keywords": ["catalyst"], "equipment": ["pilot reactor"], "trl": 6, "price": { "min": { "amount": "1000000.00" } }, "leadTimeDays": 30, "capacity": 4, "description": { "en": "Hydrocracking" }, "sectors": ["MINING"] })
+    );
+}
+
 crate::db_tests!(
+    concurrent_updates_to_one_capability_all_apply,
     a_russian_need_finds_kazakh_and_english_capabilities_first,
     excluded_capabilities_never_appear_and_say_why,
     a_teaser_shows_only_its_teaser_to_strangers,

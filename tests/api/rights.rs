@@ -25,7 +25,7 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
     let b = app.register("b@b.kz").await;
     let b_bins = bins(3);
     let org_a = app.create_org(&a, "Org A", &b_bins[0]).await;
-    app.create_org(&b, "Org B", &b_bins[1]).await;
+    let org_b = app.create_org(&b, "Org B", &b_bins[1]).await;
     let me_a = app
         .gql(Some(&a), "{ me { id } }", json!({}))
         .await
@@ -35,6 +35,31 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
         .gql(Some(&admin), "mutation { createScienceCity(input: { name: { en: \"C\" }, regionCode: \"KZ-75\" }) { scienceCity { id } } }", json!({}))
         .await
         .data("/createScienceCity/scienceCity/id")
+        .clone();
+
+    let need_a = app
+        .gql(Some(&a), "mutation($org: ID!) { postNeed(input: { organizationId: $org, title: { en: \"Secret need\" }, confidentiality: CONFIDENTIAL }) { need { id } } }", json!({ "org": org_a }))
+        .await
+        .data("/postNeed/need/id")
+        .clone();
+    let post_capability = "mutation($org: ID!, $active: Boolean!) { postCapability(input: { organizationId: $org, title: { en: \"Secret capability\" }, active: $active }) { capability { id } } }";
+    let inactive_a = app
+        .gql(
+            Some(&a),
+            post_capability,
+            json!({ "org": org_a, "active": false }),
+        )
+        .await
+        .data("/postCapability/capability/id")
+        .clone();
+    let cap_b = app
+        .gql(
+            Some(&b),
+            post_capability,
+            json!({ "org": org_b, "active": true }),
+        )
+        .await
+        .data("/postCapability/capability/id")
         .clone();
 
     // (operation, variables, [anonymous, member of A, member of B, platform admin])
@@ -75,6 +100,72 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
             [Hidden("/node"), Ok, Hidden("/node"), Ok],
         ),
         ("{ me { email } }", json!({}), [Hidden("/me"), Ok, Ok, Ok]),
+        (
+            "{ needs { totalCount } capabilities(filter: { active: null }) { totalCount } }",
+            json!({}),
+            [Ok, Ok, Ok, Ok],
+        ),
+        (
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": need_a }),
+            [Hidden("/node"), Ok, Hidden("/node"), Ok],
+        ),
+        (
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": inactive_a }),
+            [Hidden("/node"), Ok, Hidden("/node"), Ok],
+        ),
+        (
+            "query($id: ID!) { matchesForNeed(needId: $id) { score } }",
+            json!({ "id": need_a }),
+            [Code("UNAUTHENTICATED"), Ok, Code("NOT_FOUND"), Ok],
+        ),
+        (
+            "query($id: ID!) { matchesForCapability(capabilityId: $id) { score } }",
+            json!({ "id": cap_b }),
+            [Code("UNAUTHENTICATED"), Ok, Ok, Ok],
+        ),
+        (
+            "query($n: ID!, $c: ID!) { explainMatch(needId: $n, capabilityId: $c) { score } }",
+            json!({ "n": need_a, "c": cap_b }),
+            [Code("UNAUTHENTICATED"), Ok, Code("NOT_FOUND"), Ok],
+        ),
+        (
+            "query($id: ID!) { partnerSuggestions(organizationId: $id) { matchCount } }",
+            json!({ "id": org_a }),
+            [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],
+        ),
+        (
+            "mutation($id: ID!) { postNeed(input: { organizationId: $id, title: { en: \"N\" } }) { need { id } } }",
+            json!({ "id": org_a }),
+            [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],
+        ),
+        (
+            "mutation($id: ID!) { updateNeed(input: { id: $id, keywords: [\"k\"] }) { need { id } } }",
+            json!({ "id": need_a }),
+            [Code("UNAUTHENTICATED"), Ok, Code("NOT_FOUND"), Ok],
+        ),
+        (
+            "mutation($id: ID!) { closeNeed(input: { id: $id }) { need { status } } }",
+            json!({ "id": need_a }),
+            // A closes it; the admin's repeat finds it closed already.
+            [
+                Code("UNAUTHENTICATED"),
+                Ok,
+                Code("NOT_FOUND"),
+                Code("BAD_USER_INPUT"),
+            ],
+        ),
+        (
+            "mutation($id: ID!) { postCapability(input: { organizationId: $id, title: { en: \"C\" } }) { capability { id } } }",
+            json!({ "id": org_a }),
+            [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],
+        ),
+        (
+            "mutation($id: ID!) { updateCapability(input: { id: $id, capacity: 2 }) { capability { id } } }",
+            json!({ "id": cap_b }),
+            [Code("UNAUTHENTICATED"), Code("FORBIDDEN"), Ok, Ok],
+        ),
         (
             "mutation($id: ID!) { updateOrganization(input: { id: $id, website: \"https://a.kz\" }) { organization { id } } }",
             json!({ "id": org_a }),
