@@ -64,6 +64,8 @@ fn hostile_value() -> impl Strategy<Value = Value> {
         Just(json!("\u{0}\u{1b}[31m' OR 1=1 --")),
         (1usize..200_000).prop_map(|n| json!("x".repeat(n))),
         Just(json!("T3JnYW5pemF0aW9uOjE")),
+        Just(json!("TmVlZDox")),
+        Just(json!("Q2FwYWJpbGl0eTox")),
     ];
     leaf.prop_recursive(3, 24, 6, |inner| {
         prop_oneof![
@@ -156,7 +158,22 @@ fn fuzzed_graphql_inputs_never_get_a_5xx_or_leak_internals() {
     let (app, token) = runtime.block_on(async {
         let app = TestApp::spawn(Backend::Sqlite).await;
         let token = app.register("fuzz@example.kz").await;
-        app.create_org(&token, "Fuzz", &bins(1)[0]).await;
+        let org = app.create_org(&token, "Fuzz", &bins(1)[0]).await;
+        // Need:1 and Capability:1 exist, so fuzzed IDs reach the matching code paths.
+        app.gql(
+            Some(&token),
+            "mutation($org: ID!) { postNeed(input: { organizationId: $org, title: { ru: \"Катализатор нефти\" }, fieldsOfScience: [\"2.4\"], budgetMax: \"1000000\", confidentiality: TEASER }) { need { id } } }",
+            serde_json::json!({ "org": org }),
+        )
+        .await
+        .data("/postNeed/need/id");
+        app.gql(
+            Some(&token),
+            "mutation($org: ID!) { postCapability(input: { organizationId: $org, title: { kk: \"Мұнай катализаторы\" }, fieldsOfScience: [\"2.4\"] }) { capability { id } } }",
+            serde_json::json!({ "org": org }),
+        )
+        .await
+        .data("/postCapability/capability/id");
         (app, token)
     });
     let cases = std::env::var("PROPTEST_CASES")
