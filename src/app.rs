@@ -158,6 +158,7 @@ pub fn router(state: AppState) -> Router {
                 .get(graphql_get),
         )
         .route("/graphiql/{file}", get(graphiql_asset))
+        .route("/calendar/{file}", get(crate::calendar::feed))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

@@ -12,6 +12,8 @@ pub mod needs;
 pub mod organizations;
 pub mod pagination;
 pub mod regions;
+pub mod scheduling;
 pub mod science_cities;
+pub mod sessions;
 pub mod taxonomy;
 pub mod text;

@@ -29,6 +29,20 @@ pub enum AppError {
         /// What is wrong, in words a client can show.
         message: String,
     },
+    /// The input is well-formed but a rule of the current state refuses it (session full,
+    /// registration closed, …): `BAD_USER_INPUT` with `extensions.reason` saying which rule.
+    #[error("{message}")]
+    Rule {
+        /// Input field path, where one input is at fault.
+        field: Option<&'static str>,
+        /// A stable, machine-readable name of the rule, e.g. `SESSION_FULL`.
+        reason: &'static str,
+        /// What is wrong, in words a client can show.
+        message: String,
+    },
+    /// A booking lost to another for the same slot (a party or the table is taken).
+    #[error("{0}")]
+    SlotConflict(String),
     /// The database cannot be reached (down, restarting, unreachable, or every connection
     /// busy past the acquire timeout). Worth retrying later.
     #[error("the database is unavailable; try again shortly")]
@@ -50,13 +64,27 @@ impl AppError {
         }
     }
 
+    /// A `BAD_USER_INPUT` error naming the rule (`reason`) the request breaks.
+    pub fn rule(
+        field: Option<&'static str>,
+        reason: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::Rule {
+            field,
+            reason,
+            message: message.into(),
+        }
+    }
+
     /// The `extensions.code` clients switch on.
     pub fn code(&self) -> &'static str {
         match self {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
-            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::BadUserInput { .. } | Self::Rule { .. } => "BAD_USER_INPUT",
+            Self::SlotConflict(_) => "SLOT_CONFLICT",
             Self::DbUnavailable(_) => "DB_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }
@@ -130,14 +158,18 @@ impl From<AppError> for async_graphql::Error {
             _ => {}
         }
         let code = err.code();
-        let field = match &err {
-            AppError::BadUserInput { field, .. } => *field,
-            _ => None,
+        let (field, reason) = match &err {
+            AppError::BadUserInput { field, .. } => (*field, None),
+            AppError::Rule { field, reason, .. } => (*field, Some(*reason)),
+            _ => (None, None),
         };
         async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
             ext.set("code", code);
             if let Some(field) = field {
                 ext.set("field", field);
+            }
+            if let Some(reason) = reason {
+                ext.set("reason", reason);
             }
         })
     }

@@ -10,6 +10,7 @@ pub mod localized;
 pub mod matching;
 mod node;
 pub mod registry;
+pub mod sessions;
 
 use std::sync::{Arc, LazyLock};
 
@@ -33,6 +34,7 @@ pub struct Query(
     node::NodeQuery,
     registry::RegistryQuery,
     matching::MatchingQuery,
+    sessions::SessionQuery,
 );
 
 /// Every mutation.
@@ -41,6 +43,7 @@ pub struct Mutation(
     accounts::AccountMutation,
     registry::RegistryMutation,
     matching::MatchingMutation,
+    sessions::SessionMutation,
 );
 
 /// Kopir's schema type.

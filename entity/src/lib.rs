@@ -3,6 +3,8 @@
 
 pub mod capability;
 pub mod field_of_science;
+pub mod meeting;
+pub mod meeting_seat;
 pub mod membership;
 pub mod need;
 pub mod need_share;
@@ -10,5 +12,7 @@ pub mod organization;
 pub mod refresh_token;
 pub mod region;
 pub mod science_city;
+pub mod session;
+pub mod session_registration;
 pub mod trl_level;
 pub mod user_account;

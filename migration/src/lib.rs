@@ -8,6 +8,7 @@ mod m20261124_000001_create_reference_tables;
 mod m20261124_000002_create_registry;
 mod m20261124_000003_create_accounts;
 mod m20261124_000004_create_matching;
+mod m20261124_000005_create_sessions;
 
 /// Runs Kopir's migrations in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_create_registry::Migration),
             Box::new(m20261124_000003_create_accounts::Migration),
             Box::new(m20261124_000004_create_matching::Migration),
+            Box::new(m20261124_000005_create_sessions::Migration),
         ]
     }
 }

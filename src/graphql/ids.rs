@@ -21,6 +21,10 @@ pub enum NodeType {
     Need,
     /// `Capability`.
     Capability,
+    /// `Session`.
+    Session,
+    /// `Meeting`.
+    Meeting,
 }
 
 impl NodeType {
@@ -32,6 +36,8 @@ impl NodeType {
             Self::User => "User",
             Self::Need => "Need",
             Self::Capability => "Capability",
+            Self::Session => "Session",
+            Self::Meeting => "Meeting",
         }
     }
 
@@ -43,6 +49,8 @@ impl NodeType {
             Self::User,
             Self::Need,
             Self::Capability,
+            Self::Session,
+            Self::Meeting,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -6,7 +6,8 @@ use std::{collections::HashMap, marker::PhantomData, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    capability, membership, need, need_share, organization, region, science_city, user_account,
+    capability, meeting, membership, need, need_share, organization, region, science_city, session,
+    session_registration, user_account,
 };
 use sea_orm::{
     ColumnTrait as _, DatabaseConnection, EntityTrait, QueryFilter as _, QueryOrder as _,
@@ -36,10 +37,12 @@ macro_rules! keyed {
 }
 keyed!(
     capability,
+    meeting,
     need,
     organization,
     region,
     science_city,
+    session,
     user_account
 );
 
@@ -121,6 +124,30 @@ impl Loader<i64> for SharesOf {
     }
 }
 
+/// Loads the registrations of each session.
+pub struct RegistrationsOf {
+    db: DatabaseConnection,
+}
+
+impl Loader<i64> for RegistrationsOf {
+    type Value = Vec<session_registration::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = session_registration::Entity::find()
+            .filter(session_registration::Column::SessionId.is_in(keys.iter().copied()))
+            .order_by_asc(session_registration::Column::Id)
+            .all(&self.db)
+            .await
+            .map_err(AppError::from)?;
+        let mut grouped: HashMap<i64, Self::Value> = HashMap::new();
+        for row in rows {
+            grouped.entry(row.session_id).or_default().push(row);
+        }
+        Ok(grouped)
+    }
+}
+
 /// The loaders of one request.
 pub struct Loaders {
     /// Organisations by id.
@@ -142,6 +169,12 @@ pub struct Loaders {
     /// Organisations each need is shared with; cached, as every restricted field of a need
     /// asks.
     pub need_shares: DataLoader<SharesOf, HashMapCache>,
+    /// Sessions by id.
+    pub sessions: DataLoader<ById<session::Entity>>,
+    /// Meetings by id.
+    pub meetings: DataLoader<ById<meeting::Entity>>,
+    /// Registrations by session id.
+    pub registrations: DataLoader<RegistrationsOf>,
 }
 
 impl Loaders {
@@ -187,6 +220,10 @@ impl Loaders {
                 HashMapCache::default(),
             )
             .delay(window),
+            sessions: by_id(db, window),
+            meetings: by_id(db, window),
+            registrations: DataLoader::new(RegistrationsOf { db: db.clone() }, tokio::spawn)
+                .delay(window),
         }
     }
 }

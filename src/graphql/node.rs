@@ -9,6 +9,7 @@ use super::{
     loaders,
     matching::types::{Capability, Need},
     registry::types::{Organization, Region, ScienceCity},
+    sessions::types::{Meeting, Session},
 };
 
 /// An object with a global ID, refetchable with `node(id:)`.
@@ -27,6 +28,10 @@ pub enum Node {
     Need(Need),
     /// A capability.
     Capability(Capability),
+    /// A science-innovation session.
+    Session(Session),
+    /// A 1:1 meeting.
+    Meeting(Meeting),
 }
 
 /// `node(id:)`.
@@ -63,6 +68,12 @@ impl NodeQuery {
                 .map(|o| Node::Organization(Organization(o))),
             NodeType::Need => Need::load(ctx, key).await?.map(Node::Need),
             NodeType::Capability => Capability::load(ctx, key).await?.map(Node::Capability),
+            NodeType::Session => loaders
+                .sessions
+                .load_one(key)
+                .await?
+                .map(|s| Node::Session(Session(s))),
+            NodeType::Meeting => Meeting::load(ctx, key).await?.map(Node::Meeting),
             NodeType::User => {
                 let their_orgs = loaders
                     .memberships_of

@@ -195,23 +195,40 @@ fn fuzzed_graphql_inputs_never_get_a_5xx_or_leak_internals() {
             body["operationName"] = json!(name);
         }
         let oversized = body.to_string().len() > kopir::app::MAX_BODY_BYTES;
-        let reply = runtime.block_on(async {
-            let mut request = app.client.post(format!("{}/graphql", app.base)).json(&body);
+        let send = |client: &reqwest::Client| {
+            let mut request = client.post(format!("{}/graphql", app.base)).json(&body);
             request = match case.auth {
                 0 => request,
                 1 => request.bearer_auth(&token),
                 _ => request.bearer_auth("garbage.token.value"),
             };
-            let response = request.send().await?;
-            let status = response.status();
-            Ok::<_, reqwest::Error>((status, response.text().await?))
-        });
-        let (status, text) = match reply {
+            runtime.block_on(async {
+                let response = request.send().await?;
+                let status = response.status();
+                Ok::<_, reqwest::Error>((status, response.text().await?))
+            })
+        };
+        let (status, text) = match send(&app.client) {
             Ok(reply) => reply,
             // An oversized body is refused before it is read and the connection closed; a client
             // still writing may see the close instead of the 413. Every other body gets an answer.
             Err(_) if oversized => return Ok(()),
-            Err(e) => return Err(TestCaseError::fail(format!("no answer for {body}: {e}"))),
+            // A pooled connection can fail under heavy load (seen once in a full CI run, never
+            // reproduced alone). The server must still answer on a fresh connection, so the
+            // case is sent again once; the first error is printed, not hidden.
+            Err(first) => match send(&reqwest::Client::new()) {
+                Ok(reply) => {
+                    eprintln!(
+                        "transport error on a pooled connection, answered on a fresh one: {first:?}"
+                    );
+                    reply
+                }
+                Err(second) => {
+                    return Err(TestCaseError::fail(format!(
+                        "no answer for {body}: {first:?}; again on a fresh connection: {second:?}"
+                    )));
+                }
+            },
         };
         prop_assert!(!status.is_server_error(), "{status} for {body}: {text}");
         for leak in LEAKS {

@@ -14,4 +14,5 @@ mod organizations;
 mod pagination;
 mod rights;
 mod schema;
+mod sessions;
 mod tokens;

@@ -1,0 +1,348 @@
+//! Session, slot, registration and meeting object types.
+
+use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use entity::{
+    meeting::{self, DeclineReason, MeetingStatus},
+    session, session_registration,
+};
+
+use crate::{
+    domain::{scheduling, sessions},
+    graphql::{
+        access,
+        connection::connection,
+        ids::{self, NodeType},
+        loaders,
+        localized::{LocalizedText, localized},
+        matching::types::{Capability, Need},
+        registry::types::{Organization, ScienceCity},
+        required,
+    },
+};
+
+/// One meeting slot of a session.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct Slot {
+    /// Position in the session, from 0.
+    pub index: i32,
+    /// Start (UTC).
+    pub starts_at: DateTime<Utc>,
+    /// End (UTC).
+    pub ends_at: DateTime<Utc>,
+    /// Start in the session's time zone, RFC 3339 with its offset.
+    pub local_starts_at: String,
+    /// End in the session's time zone, RFC 3339 with its offset.
+    pub local_ends_at: String,
+}
+
+/// Slot `index` of `session`.
+pub fn slot(session: &session::Model, index: i32) -> Slot {
+    let zone = sessions::zone(session);
+    let (start, end) = sessions::slot_times(session, index);
+    Slot {
+        index,
+        starts_at: start,
+        ends_at: end,
+        local_starts_at: start.with_timezone(&zone).to_rfc3339(),
+        local_ends_at: end.with_timezone(&zone).to_rfc3339(),
+    }
+}
+
+async fn organization(ctx: &Context<'_>, id: i64) -> Result<Organization> {
+    let org = loaders(ctx)?.organizations.load_one(id).await?;
+    required(org.map(Organization), "organisation")
+}
+
+/// GraphQL view of Session; see the schema description on its `impl`.
+pub struct Session(pub session::Model);
+
+/// A science-innovation session: a brokerage event where enterprises and scientists meet 1:1
+/// at tables, in fixed-length slots. Times are stored in UTC and also shown in the session's
+/// time zone.
+#[Object]
+impl Session {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Session, self.0.id)
+    }
+
+    /// Title.
+    async fn title(&self) -> LocalizedText {
+        localized(&self.0.title_kk, &self.0.title_ru, &self.0.title_en)
+    }
+
+    /// Themes as OECD FOS 2007 codes.
+    async fn themes(&self) -> &[String] {
+        &self.0.themes.0
+    }
+
+    /// The hosting organisation.
+    async fn venue(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, self.0.venue_organization_id).await
+    }
+
+    /// The science city it belongs to, if any.
+    async fn science_city(&self, ctx: &Context<'_>) -> Result<Option<ScienceCity>> {
+        let Some(id) = self.0.science_city_id else {
+            return Ok(None);
+        };
+        let city = loaders(ctx)?.science_cities.load_one(id).await?;
+        Ok(Some(required(city.map(ScienceCity), "science city")?))
+    }
+
+    /// Start (UTC).
+    async fn starts_at(&self) -> DateTime<Utc> {
+        self.0.starts_at
+    }
+
+    /// End (UTC).
+    async fn ends_at(&self) -> DateTime<Utc> {
+        self.0.ends_at
+    }
+
+    /// IANA time zone the session is held in, e.g. `Asia/Almaty`.
+    async fn time_zone(&self) -> &str {
+        &self.0.time_zone
+    }
+
+    /// Start in the session's time zone, RFC 3339 with its offset.
+    async fn local_starts_at(&self) -> String {
+        self.0
+            .starts_at
+            .with_timezone(&sessions::zone(&self.0))
+            .to_rfc3339()
+    }
+
+    /// Minutes per meeting slot.
+    async fn slot_minutes(&self) -> i32 {
+        self.0.slot_minutes
+    }
+
+    /// Every slot, in order.
+    async fn slots(&self) -> Vec<Slot> {
+        (0..self.0.slot_count).map(|i| slot(&self.0, i)).collect()
+    }
+
+    /// Meeting tables.
+    async fn tables(&self) -> i32 {
+        self.0.tables
+    }
+
+    /// Most organisations that may register.
+    async fn capacity(&self) -> i32 {
+        self.0.capacity
+    }
+
+    /// Registration closes at this instant (UTC).
+    async fn registration_deadline(&self) -> DateTime<Utc> {
+        self.0.registration_deadline
+    }
+
+    /// Registered organisations, in registration order.
+    async fn registrations(&self, ctx: &Context<'_>) -> Result<Vec<SessionRegistration>> {
+        Ok(loaders(ctx)?
+            .registrations
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| SessionRegistration {
+                row: r,
+                session: self.0.clone(),
+            })
+            .collect())
+    }
+
+    /// An organisation's booked meetings, by slot. For its members, the organiser and platform
+    /// admins.
+    async fn agenda(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organisation whose agenda to show.")] organization_id: ID,
+    ) -> Result<Vec<Meeting>> {
+        let org = ids::decode_as(&organization_id, NodeType::Organization, "organizationId")?;
+        let app = crate::graphql::app(ctx)?;
+        let rows = sessions::agenda(&app.db, &*access(ctx).await?, &self.0, org).await?;
+        Ok(rows.into_iter().map(Meeting).collect())
+    }
+
+    /// Meetings of this session the caller may see (all for the organiser, their own for
+    /// participants), newest first, at most 500.
+    async fn meetings(&self, ctx: &Context<'_>) -> Result<Vec<Meeting>> {
+        use sea_orm::{QueryOrder as _, QuerySelect as _};
+        let app = crate::graphql::app(ctx)?;
+        let select = sessions::meetings_visible(&*access(ctx).await?, &self.0);
+        let rows = select
+            .order_by_desc(meeting::Column::Id)
+            .limit(500)
+            .all(&app.db)
+            .await
+            .map_err(crate::error::AppError::from)?;
+        Ok(rows.into_iter().map(Meeting).collect())
+    }
+}
+
+/// GraphQL view of SessionRegistration; see the schema description on its `impl`.
+pub struct SessionRegistration {
+    /// The row.
+    pub row: session_registration::Model,
+    /// Its session.
+    pub session: session::Model,
+}
+
+/// An organisation registered for a session.
+#[Object]
+impl SessionRegistration {
+    /// The organisation.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, self.row.organization_id).await
+    }
+
+    /// Slot indices it is available in; shown to its members and the organiser only.
+    async fn availability(&self, ctx: &Context<'_>) -> Result<Vec<i32>> {
+        let access = access(ctx).await?;
+        if access.can_see_members(self.row.organization_id)
+            || sessions::organises(&access, &self.session)
+        {
+            Ok(self.row.availability.0.clone())
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
+    /// Path of its iCalendar feed on this server (`/calendar/<token>.ics`): anyone holding it
+    /// reads the agenda, so it is shown to the organisation's members only.
+    async fn calendar_path(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(access(ctx)
+            .await?
+            .can_see_members(self.row.organization_id)
+            .then(|| format!("/calendar/{}.ics", self.row.calendar_token)))
+    }
+
+    /// When it registered.
+    async fn registered_at(&self) -> DateTime<Utc> {
+        self.row.created_at
+    }
+}
+
+/// GraphQL view of Meeting; see the schema description on its `impl`.
+pub struct Meeting(pub meeting::Model);
+
+/// A 1:1 meeting between two participants of a session.
+#[Object]
+impl Meeting {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        ids::encode(NodeType::Meeting, self.0.id)
+    }
+
+    /// The session.
+    async fn session(&self, ctx: &Context<'_>) -> Result<Session> {
+        let s = loaders(ctx)?.sessions.load_one(self.0.session_id).await?;
+        required(s.map(Session), "session")
+    }
+
+    /// The organisation that asked.
+    async fn requester(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, self.0.requester_id).await
+    }
+
+    /// The organisation asked.
+    async fn invitee(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, self.0.invitee_id).await
+    }
+
+    /// The need it is about, if any and if the caller may see it.
+    async fn need(&self, ctx: &Context<'_>) -> Result<Option<Need>> {
+        match self.0.need_id {
+            Some(id) => Need::load(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The capability it is about, if any and if the caller may see it.
+    async fn capability(&self, ctx: &Context<'_>) -> Result<Option<Capability>> {
+        match self.0.capability_id {
+            Some(id) => Capability::load(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The requester's note.
+    async fn message(&self) -> Option<&str> {
+        self.0.message.as_deref()
+    }
+
+    /// Where it stands.
+    async fn status(&self) -> MeetingStatus {
+        self.0.status
+    }
+
+    /// Why it was declined.
+    async fn decline_reason(&self) -> Option<DeclineReason> {
+        self.0.decline_reason
+    }
+
+    /// The slot it is booked in.
+    async fn slot(&self, ctx: &Context<'_>) -> Result<Option<Slot>> {
+        let Some(index) = self.0.slot else {
+            return Ok(None);
+        };
+        let s = loaders(ctx)?.sessions.load_one(self.0.session_id).await?;
+        Ok(Some(slot(&required(s, "session")?, index)))
+    }
+
+    /// The table it is booked at (from 1).
+    async fn table(&self) -> Option<i32> {
+        self.0.table_no
+    }
+
+    /// Match score of its need and capability when both were named; the scheduler places
+    /// higher scores first.
+    async fn score(&self) -> Option<f64> {
+        self.0.score
+    }
+}
+
+impl Meeting {
+    /// The meeting `id` if the caller may see it.
+    pub async fn load(ctx: &Context<'_>, id: i64) -> Result<Option<Meeting>> {
+        let loaders = loaders(ctx)?;
+        let Some(m) = loaders.meetings.load_one(id).await? else {
+            return Ok(None);
+        };
+        let s = required(loaders.sessions.load_one(m.session_id).await?, "session")?;
+        Ok(sessions::can_see(&*access(ctx).await?, &m, &s).then_some(Meeting(m)))
+    }
+}
+
+connection!(
+    SessionConnection,
+    SessionEdge,
+    Session,
+    session::Entity,
+    "A page of sessions.",
+    "A session in a page."
+);
+
+/// Why the scheduler left a meeting out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "scheduling::Unplaced")]
+pub enum UnplacedReason {
+    /// The two parties share no available slot.
+    NoCommonAvailability,
+    /// Every slot both are available in already holds a meeting of one of them.
+    NoCommonFreeSlot,
+    /// Slots where both are free exist, but their tables are all taken.
+    NoTable,
+}
+
+/// A meeting the scheduler could not place.
+#[derive(SimpleObject)]
+pub struct UnplacedMeeting {
+    /// The meeting (still `ACCEPTED`).
+    pub meeting: Meeting,
+    /// Why.
+    pub reason: UnplacedReason,
+}
