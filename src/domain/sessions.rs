@@ -788,6 +788,7 @@ pub async fn agenda(
     session: &session::Model,
     organization_id: i64,
 ) -> AppResult<Vec<meeting::Model>> {
+    access.user_id()?;
     if !access.can_see_members(organization_id) && !organises(access, session) {
         return Err(AppError::Forbidden(
             "an agenda is for its organisation and the organiser".into(),

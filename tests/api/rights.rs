@@ -62,6 +62,25 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
         .data("/postCapability/capability/id")
         .clone();
 
+    let start = chrono::Utc::now() + chrono::Duration::days(1);
+    let session = app
+        .gql(Some(&a), "mutation($v: ID!, $s: DateTime!, $e: DateTime!) { createSession(input: { title: { en: \"S\" }, venueOrganizationId: $v, startsAt: $s, endsAt: $e, tables: 2, capacity: 10 }) { session { id } } }", json!({ "v": org_a, "s": start.to_rfc3339(), "e": (start + chrono::Duration::hours(1)).to_rfc3339() }))
+        .await
+        .data("/createSession/session/id")
+        .clone();
+    let register = "mutation($s: ID!, $o: ID!) { registerForSession(input: { sessionId: $s, organizationId: $o }) { registration { registeredAt } } }";
+    app.gql(Some(&a), register, json!({ "s": session, "o": org_a }))
+        .await
+        .data("/registerForSession");
+    app.gql(Some(&b), register, json!({ "s": session, "o": org_b }))
+        .await
+        .data("/registerForSession");
+    let meeting = app
+        .gql(Some(&b), "mutation($s: ID!, $f: ID!, $t: ID!) { requestMeeting(input: { sessionId: $s, fromOrganizationId: $f, toOrganizationId: $t }) { meeting { id } } }", json!({ "s": session, "f": org_b, "t": org_a }))
+        .await
+        .data("/requestMeeting/meeting/id")
+        .clone();
+
     // (operation, variables, [anonymous, member of A, member of B, platform admin])
     let rows: Vec<(&str, Value, [Expect; 4])> = vec![
         (
@@ -165,6 +184,79 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
             "mutation($id: ID!) { updateCapability(input: { id: $id, capacity: 2 }) { capability { id } } }",
             json!({ "id": cap_b }),
             [Code("UNAUTHENTICATED"), Code("FORBIDDEN"), Ok, Ok],
+        ),
+        (
+            "{ sessions { totalCount nodes { slots { index } registrations { availability calendarPath } } } }",
+            json!({}),
+            [Ok, Ok, Ok, Ok],
+        ),
+        (
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": meeting }),
+            [Hidden("/node"), Ok, Ok, Ok],
+        ),
+        (
+            "query($s: ID!, $o: ID!) { session(id: $s) { agenda(organizationId: $o) { id } } }",
+            json!({ "s": session, "o": org_a }),
+            [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],
+        ),
+        (
+            "mutation($v: ID!, $s: DateTime!, $e: DateTime!) { createSession(input: { title: { en: \"T\" }, venueOrganizationId: $v, startsAt: $s, endsAt: $e, tables: 1, capacity: 2 }) { session { id } } }",
+            json!({ "v": org_a, "s": start.to_rfc3339(), "e": (start + chrono::Duration::hours(1)).to_rfc3339() }),
+            [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],
+        ),
+        (
+            "mutation($s: ID!, $o: ID!) { registerForSession(input: { sessionId: $s, organizationId: $o, availability: [0] }) { registration { availability } } }",
+            json!({ "s": session, "o": org_a }),
+            [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],
+        ),
+        (
+            "mutation($s: ID!, $f: ID!, $t: ID!) { requestMeeting(input: { sessionId: $s, fromOrganizationId: $f, toOrganizationId: $t }) { meeting { id } } }",
+            json!({ "s": session, "f": org_b, "t": org_a }),
+            // B asked already; A is not B's member.
+            [
+                Code("UNAUTHENTICATED"),
+                Code("FORBIDDEN"),
+                Code("BAD_USER_INPUT"),
+                Code("BAD_USER_INPUT"),
+            ],
+        ),
+        (
+            "mutation($m: ID!) { respondToMeeting(input: { meetingId: $m, accept: true }) { meeting { status } } }",
+            json!({ "m": meeting }),
+            // Only the invitee (A) answers; then it is no longer pending.
+            [
+                Code("UNAUTHENTICATED"),
+                Ok,
+                Code("FORBIDDEN"),
+                Code("BAD_USER_INPUT"),
+            ],
+        ),
+        (
+            "mutation($m: ID!) { bookMeeting(input: { meetingId: $m, slot: 0 }) { meeting { table } } }",
+            json!({ "m": meeting }),
+            // A party books; then it is booked. Platform admins act for any organisation.
+            [
+                Code("UNAUTHENTICATED"),
+                Ok,
+                Code("BAD_USER_INPUT"),
+                Code("BAD_USER_INPUT"),
+            ],
+        ),
+        (
+            "mutation($s: ID!) { scheduleSession(input: { sessionId: $s }) { upperBound } }",
+            json!({ "s": session }),
+            [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],
+        ),
+        (
+            "mutation($m: ID!) { cancelMeeting(input: { meetingId: $m }) { meeting { status } } }",
+            json!({ "m": meeting }),
+            [
+                Code("UNAUTHENTICATED"),
+                Ok,
+                Code("BAD_USER_INPUT"),
+                Code("BAD_USER_INPUT"),
+            ],
         ),
         (
             "mutation($id: ID!) { updateOrganization(input: { id: $id, website: \"https://a.kz\" }) { organization { id } } }",
