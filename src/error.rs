@@ -40,6 +40,9 @@ pub enum AppError {
         /// What is wrong, in words a client can show.
         message: String,
     },
+    /// An optimistic write named a version that is no longer current; nothing was changed.
+    #[error("{0}")]
+    VersionConflict(String),
     /// A booking lost to another for the same slot (a party or the table is taken).
     #[error("{0}")]
     SlotConflict(String),
@@ -85,6 +88,7 @@ impl AppError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadUserInput { .. } | Self::Rule { .. } => "BAD_USER_INPUT",
             Self::SlotConflict(_) => "SLOT_CONFLICT",
+            Self::VersionConflict(_) => "VERSION_CONFLICT",
             Self::DbUnavailable(_) => "DB_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }

@@ -3,7 +3,9 @@
 
 pub mod accounts;
 pub mod connection;
+pub mod deals;
 pub mod ids;
+pub mod indicators;
 mod limits;
 pub mod loaders;
 pub mod localized;
@@ -35,6 +37,8 @@ pub struct Query(
     registry::RegistryQuery,
     matching::MatchingQuery,
     sessions::SessionQuery,
+    deals::DealQuery,
+    indicators::IndicatorQuery,
 );
 
 /// Every mutation.
@@ -44,6 +48,8 @@ pub struct Mutation(
     registry::RegistryMutation,
     matching::MatchingMutation,
     sessions::SessionMutation,
+    deals::DealMutation,
+    indicators::IndicatorMutation,
 );
 
 /// Kopir's schema type.

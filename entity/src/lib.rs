@@ -2,7 +2,14 @@
 //! `domain` modules; this crate only describes the rows.
 
 pub mod capability;
+pub mod deal;
+pub mod deal_financing;
+pub mod deal_history;
+pub mod deal_party;
 pub mod field_of_science;
+pub mod indicator;
+pub mod indicator_target;
+pub mod indicator_value;
 pub mod meeting;
 pub mod meeting_seat;
 pub mod membership;
@@ -11,6 +18,7 @@ pub mod need_share;
 pub mod organization;
 pub mod refresh_token;
 pub mod region;
+pub mod region_statistic;
 pub mod science_city;
 pub mod session;
 pub mod session_registration;

@@ -9,6 +9,7 @@ mod m20261124_000002_create_registry;
 mod m20261124_000003_create_accounts;
 mod m20261124_000004_create_matching;
 mod m20261124_000005_create_sessions;
+mod m20261125_000006_create_deals_and_indicators;
 
 /// Runs Kopir's migrations in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_create_accounts::Migration),
             Box::new(m20261124_000004_create_matching::Migration),
             Box::new(m20261124_000005_create_sessions::Migration),
+            Box::new(m20261125_000006_create_deals_and_indicators::Migration),
         ]
     }
 }

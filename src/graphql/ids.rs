@@ -25,6 +25,8 @@ pub enum NodeType {
     Session,
     /// `Meeting`.
     Meeting,
+    /// `Deal`.
+    Deal,
 }
 
 impl NodeType {
@@ -38,6 +40,7 @@ impl NodeType {
             Self::Capability => "Capability",
             Self::Session => "Session",
             Self::Meeting => "Meeting",
+            Self::Deal => "Deal",
         }
     }
 
@@ -51,6 +54,7 @@ impl NodeType {
             Self::Capability,
             Self::Session,
             Self::Meeting,
+            Self::Deal,
         ]
         .into_iter()
         .find(|t| t.name() == name)

@@ -6,8 +6,8 @@ use std::{collections::HashMap, marker::PhantomData, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    capability, meeting, membership, need, need_share, organization, region, science_city, session,
-    session_registration, user_account,
+    capability, deal, meeting, membership, need, need_share, organization, region, science_city,
+    session, session_registration, user_account,
 };
 use sea_orm::{
     ColumnTrait as _, DatabaseConnection, EntityTrait, QueryFilter as _, QueryOrder as _,
@@ -37,6 +37,7 @@ macro_rules! keyed {
 }
 keyed!(
     capability,
+    deal,
     meeting,
     need,
     organization,
@@ -173,6 +174,8 @@ pub struct Loaders {
     pub sessions: DataLoader<ById<session::Entity>>,
     /// Meetings by id.
     pub meetings: DataLoader<ById<meeting::Entity>>,
+    /// Deals by id.
+    pub deals: DataLoader<ById<deal::Entity>>,
     /// Registrations by session id.
     pub registrations: DataLoader<RegistrationsOf>,
 }
@@ -222,6 +225,7 @@ impl Loaders {
             .delay(window),
             sessions: by_id(db, window),
             meetings: by_id(db, window),
+            deals: by_id(db, window),
             registrations: DataLoader::new(RegistrationsOf { db: db.clone() }, tokio::spawn)
                 .delay(window),
         }

@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 use super::{
     access,
     accounts::types::User,
+    deals::types::Deal,
     ids::{self, NodeType},
     loaders,
     matching::types::{Capability, Need},
@@ -32,6 +33,8 @@ pub enum Node {
     Session(Session),
     /// A 1:1 meeting.
     Meeting(Meeting),
+    /// A technology-transfer deal.
+    Deal(Deal),
 }
 
 /// `node(id:)`.
@@ -74,6 +77,7 @@ impl NodeQuery {
                 .await?
                 .map(|s| Node::Session(Session(s))),
             NodeType::Meeting => Meeting::load(ctx, key).await?.map(Node::Meeting),
+            NodeType::Deal => Deal::load(ctx, key).await?.map(Node::Deal),
             NodeType::User => {
                 let their_orgs = loaders
                     .memberships_of

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod cli;
+mod deals;
 mod faults;
 mod fuzz;
 mod helpers;

@@ -1,0 +1,397 @@
+//! Target indicators per science city and year: targets and critical levels set by the
+//! Management Company, actuals computed from the platform's own data (or reported for the few
+//! the platform cannot see), and a status for each.
+//!
+//! Figures are integers in thousandths of the indicator's unit, so KZT volumes and percentages
+//! stay exact; counts are whole numbers × 1000.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{
+    deal::{self, DealStage, DealType},
+    deal_financing::{self, FinancingSource},
+    deal_party,
+    indicator::{self, IndicatorMethod},
+    indicator_target, indicator_value, meeting,
+    meeting::MeetingStatus,
+    need,
+    organization::{self, OrganizationKind},
+    science_city, session, session_registration,
+};
+use sea_orm::{
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
+    EntityTrait as _, QueryFilter as _, QueryOrder as _, TryIntoModel as _,
+};
+
+use super::{access::Access, money};
+use crate::error::{AppError, AppResult};
+
+/// How an actual compares with its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// At or above the target.
+    OnTrack,
+    /// Below the target, at or above the critical level.
+    AtRisk,
+    /// Below the critical level.
+    BelowCritical,
+}
+
+/// One line of a report.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// The indicator.
+    pub indicator: indicator::Model,
+    /// Its target for the city and year, if set.
+    pub target: Option<indicator_target::Model>,
+    /// The actual, in thousandths; `None` when there is nothing to compute it from.
+    pub actual: Option<i64>,
+    /// How the actual was obtained, in words.
+    pub basis: String,
+    /// Status, when both target and actual exist.
+    pub status: Option<Status>,
+}
+
+/// Parses a figure given as a decimal string (up to three decimals) into thousandths.
+pub fn parse_figure(field: &'static str, text: &str) -> AppResult<i64> {
+    money::parse_scaled(field, text, 3)
+}
+
+/// Formats thousandths as a decimal string.
+pub fn format_figure(value: i64) -> String {
+    money::format_scaled(value, 3)
+}
+
+fn status(actual: i64, target: &indicator_target::Model) -> Status {
+    if actual >= target.target {
+        Status::OnTrack
+    } else if actual >= target.critical {
+        Status::AtRisk
+    } else {
+        Status::BelowCritical
+    }
+}
+
+/// `part / whole` as a percentage in thousandths, rounded half up; `None` for an empty whole.
+fn percent(part: i64, whole: i64) -> Option<i64> {
+    (whole > 0).then(|| {
+        let scaled = i128::from(part) * 100_000;
+        i64::try_from((scaled + i128::from(whole) / 2) / i128::from(whole)).unwrap_or(i64::MAX)
+    })
+}
+
+async fn indicator_by_code(db: &impl ConnectionTrait, code: &str) -> AppResult<indicator::Model> {
+    indicator::Entity::find()
+        .filter(indicator::Column::Code.eq(code.trim()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::invalid("indicatorCode", "no indicator with this code"))
+}
+
+async fn check_city_and_year(db: &impl ConnectionTrait, city: i64, year: i32) -> AppResult<()> {
+    science_city::Entity::find_by_id(city)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::invalid("scienceCityId", "no such science city"))?;
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::invalid("year", "a year between 2000 and 2100"));
+    }
+    Ok(())
+}
+
+/// What `setIndicatorTarget` receives.
+#[derive(Debug, Clone)]
+pub struct NewTarget {
+    /// Indicator code.
+    pub code: String,
+    /// Science city.
+    pub city: i64,
+    /// Year.
+    pub year: i32,
+    /// Target, decimal string.
+    pub target: String,
+    /// Critical level, decimal string.
+    pub critical: String,
+    /// Demo data rather than an official figure.
+    pub is_demo: bool,
+}
+
+/// Sets (or replaces) a target and critical level. Platform admins only.
+pub async fn set_target(
+    db: &DatabaseConnection,
+    access: &Access,
+    input: NewTarget,
+) -> AppResult<indicator_target::Model> {
+    access.require_platform_admin()?;
+    let (city, year, is_demo) = (input.city, input.year, input.is_demo);
+    let indicator = indicator_by_code(db, &input.code).await?;
+    check_city_and_year(db, city, year).await?;
+    let target = parse_figure("target", &input.target)?;
+    let critical = parse_figure("critical", &input.critical)?;
+    if critical > target {
+        return Err(AppError::invalid(
+            "critical",
+            "the critical level cannot exceed the target",
+        ));
+    }
+    let existing = indicator_target::Entity::find()
+        .filter(indicator_target::Column::IndicatorId.eq(indicator.id))
+        .filter(indicator_target::Column::ScienceCityId.eq(city))
+        .filter(indicator_target::Column::Year.eq(year))
+        .one(db)
+        .await?;
+    let mut row = match existing {
+        Some(row) => row.into(),
+        None => indicator_target::ActiveModel {
+            indicator_id: Set(indicator.id),
+            science_city_id: Set(city),
+            year: Set(year),
+            ..Default::default()
+        },
+    };
+    row.target = Set(target);
+    row.critical = Set(critical);
+    row.is_demo = Set(is_demo);
+    row.updated_at = Set(Utc::now());
+    Ok(row.save(db).await?.try_into_model()?)
+}
+
+/// Records a reported actual (for `REPORTED` indicators). Platform admins only.
+pub async fn record_value(
+    db: &DatabaseConnection,
+    access: &Access,
+    code: &str,
+    city: i64,
+    year: i32,
+    value: &str,
+    note: Option<String>,
+) -> AppResult<indicator_value::Model> {
+    let user = access.user_id()?;
+    access.require_platform_admin()?;
+    let indicator = indicator_by_code(db, code).await?;
+    if indicator.method != IndicatorMethod::Reported {
+        return Err(AppError::rule(
+            Some("indicatorCode"),
+            "COMPUTED_INDICATOR",
+            "this indicator is computed from the platform's data and cannot be reported",
+        ));
+    }
+    check_city_and_year(db, city, year).await?;
+    let value = parse_figure("value", value)?;
+    let existing = indicator_value::Entity::find()
+        .filter(indicator_value::Column::IndicatorId.eq(indicator.id))
+        .filter(indicator_value::Column::ScienceCityId.eq(city))
+        .filter(indicator_value::Column::Year.eq(year))
+        .one(db)
+        .await?;
+    let mut row = match existing {
+        Some(row) => row.into(),
+        None => indicator_value::ActiveModel {
+            indicator_id: Set(indicator.id),
+            science_city_id: Set(city),
+            year: Set(year),
+            ..Default::default()
+        },
+    };
+    row.value = Set(value);
+    row.note = Set(note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
+    row.recorded_by = Set(user);
+    row.recorded_at = Set(Utc::now());
+    Ok(row.save(db).await?.try_into_model()?)
+}
+
+/// The UTC instants bounding `year`.
+fn year_bounds(year: i32) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = |y| {
+        NaiveDate::from_ymd_opt(y, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc())
+            .unwrap_or_default()
+    };
+    (start(year), start(year + 1))
+}
+
+/// Every indicator for a science city and year, with targets, actuals and status. Public.
+pub async fn report(db: &impl ConnectionTrait, city: i64, year: i32) -> AppResult<Vec<Line>> {
+    check_city_and_year(db, city, year).await?;
+    let (from, to) = year_bounds(year);
+    let now = Utc::now();
+
+    // Deals counted for the city, signed in the year, not called off since.
+    let deals: Vec<deal::Model> = deal::Entity::find()
+        .filter(deal::Column::ScienceCityId.eq(city))
+        .filter(deal::Column::SignedAt.gte(from))
+        .filter(deal::Column::SignedAt.lt(to))
+        .filter(deal::Column::Stage.is_in([
+            DealStage::Signed,
+            DealStage::InExecution,
+            DealStage::Completed,
+        ]))
+        .all(db)
+        .await?;
+    let deal_ids: Vec<i64> = deals.iter().map(|d| d.id).collect();
+    let financing = deal_financing::Entity::find()
+        .filter(deal_financing::Column::DealId.is_in(deal_ids.clone()))
+        .all(db)
+        .await?;
+    let financed: i64 = financing.iter().map(|f| f.amount).sum();
+    let by_source = |s: FinancingSource| {
+        financing
+            .iter()
+            .filter(|f| f.source == s)
+            .map(|f| f.amount)
+            .sum::<i64>()
+    };
+
+    // Sessions of the city that started in the year (and have started).
+    let sessions: Vec<session::Model> = session::Entity::find()
+        .filter(session::Column::ScienceCityId.eq(city))
+        .filter(session::Column::StartsAt.gte(from))
+        .filter(session::Column::StartsAt.lt(to))
+        .filter(session::Column::StartsAt.lte(now))
+        .all(db)
+        .await?;
+    let session_ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
+    let meetings: Vec<meeting::Model> = meeting::Entity::find()
+        .filter(meeting::Column::SessionId.is_in(session_ids.clone()))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Booked))
+        .all(db)
+        .await?;
+    let meeting_ids: HashSet<i64> = meetings.iter().map(|m| m.id).collect();
+    let meetings_with_deal = deal::Entity::find()
+        .filter(deal::Column::MeetingId.is_in(meeting_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|d| d.meeting_id)
+        .collect::<HashSet<i64>>()
+        .len();
+
+    // The city's organisations, enterprises among them.
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::ScienceCityId.eq(city))
+        .all(db)
+        .await?;
+    let org_ids: Vec<i64> = orgs.iter().map(|o| o.id).collect();
+    let enterprises: HashSet<i64> = orgs
+        .iter()
+        .filter(|o| o.kind == OrganizationKind::Enterprise)
+        .map(|o| o.id)
+        .collect();
+    let needs = need::Entity::find()
+        .filter(need::Column::OrganizationId.is_in(org_ids.clone()))
+        .filter(need::Column::CreatedAt.gte(from))
+        .filter(need::Column::CreatedAt.lt(to))
+        .all(db)
+        .await?;
+    let needs_met: HashSet<i64> = meeting::Entity::find()
+        .filter(meeting::Column::NeedId.is_in(needs.iter().map(|n| n.id)))
+        .filter(meeting::Column::Status.eq(MeetingStatus::Booked))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| m.need_id)
+        .collect();
+    let mut engaged: HashSet<i64> = needs.iter().map(|n| n.organization_id).collect();
+    engaged.extend(
+        session_registration::Entity::find()
+            .filter(session_registration::Column::OrganizationId.is_in(org_ids.clone()))
+            .filter(session_registration::Column::CreatedAt.gte(from))
+            .filter(session_registration::Column::CreatedAt.lt(to))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| r.organization_id),
+    );
+    engaged.extend(
+        deal_party::Entity::find()
+            .filter(deal_party::Column::DealId.is_in(deal_ids.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| p.organization_id),
+    );
+    engaged.retain(|o| enterprises.contains(o));
+
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX).saturating_mul(1000);
+    let volume: i64 = deals.iter().map(|d| d.value).sum();
+    let computed: HashMap<&str, (Option<i64>, String)> = HashMap::from([
+        ("DEALS_SIGNED", (Some(count(deals.len())), format!("{} deals of the science city signed in {year} and not called off", deals.len()))),
+        ("DEAL_VOLUME", (Some(volume.saturating_mul(10)), format!("sum of the values of those {} deals", deals.len()))),
+        ("PRIVATE_FINANCING_SHARE", (percent(by_source(FinancingSource::Private), financed), format!("PRIVATE lines of {} KZT financing of those deals", money::format(financed)))),
+        ("PPP_FINANCING_SHARE", (percent(by_source(FinancingSource::Ppp), financed), format!("PPP lines of {} KZT financing of those deals", money::format(financed)))),
+        ("SESSIONS_HELD", (Some(count(sessions.len())), format!("sessions of the science city started in {year}"))),
+        ("MEETINGS_HELD", (Some(count(meetings.len())), format!("booked meetings of those {} sessions", sessions.len()))),
+        ("ENTERPRISES_ENGAGED", (Some(count(engaged.len())), "enterprises of the science city that posted a need, registered for a session or signed a deal in the year".to_owned())),
+        ("NEED_TO_MEETING_CONVERSION", (percent(count(needs_met.len()), count(needs.len())), format!("{} of {} needs posted in {year} reached a booked meeting", needs_met.len(), needs.len()))),
+        ("MEETING_TO_DEAL_CONVERSION", (percent(count(meetings_with_deal), count(meetings.len())), format!("{meetings_with_deal} of {} meetings held led to a recorded deal", meetings.len()))),
+        ("SPIN_OFFS", (Some(count(deals.iter().filter(|d| d.deal_type == DealType::SpinOff).count())), "SPIN_OFF deals among those signed".to_owned())),
+    ]);
+
+    let targets: HashMap<i64, indicator_target::Model> = indicator_target::Entity::find()
+        .filter(indicator_target::Column::ScienceCityId.eq(city))
+        .filter(indicator_target::Column::Year.eq(year))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.indicator_id, t))
+        .collect();
+    let reported: HashMap<i64, indicator_value::Model> = indicator_value::Entity::find()
+        .filter(indicator_value::Column::ScienceCityId.eq(city))
+        .filter(indicator_value::Column::Year.eq(year))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.indicator_id, v))
+        .collect();
+    let indicators = indicator::Entity::find()
+        .order_by_asc(indicator::Column::Position)
+        .all(db)
+        .await?;
+    Ok(indicators
+        .into_iter()
+        .map(|indicator| {
+            let (actual, basis) = match indicator.method {
+                IndicatorMethod::Computed => computed
+                    .get(indicator.code.as_str())
+                    .cloned()
+                    .unwrap_or((None, "not computed by this version".to_owned())),
+                IndicatorMethod::Reported => match reported.get(&indicator.id) {
+                    Some(v) => (
+                        Some(v.value),
+                        v.note
+                            .clone()
+                            .unwrap_or_else(|| "reported by the Management Company".to_owned()),
+                    ),
+                    None => (None, "not reported yet".to_owned()),
+                },
+            };
+            let target = targets.get(&indicator.id).cloned();
+            let status = match (&target, actual) {
+                (Some(t), Some(a)) => Some(status(a, t)),
+                _ => None,
+            };
+            Line {
+                indicator,
+                target,
+                actual,
+                basis,
+                status,
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_are_exact_thousandths() {
+        assert_eq!(percent(1, 3), Some(33_333));
+        assert_eq!(percent(2, 3), Some(66_667));
+        assert_eq!(percent(5, 5), Some(100_000));
+        assert_eq!(percent(1, 0), None);
+    }
+}
