@@ -6,8 +6,8 @@ use std::{collections::HashMap, marker::PhantomData, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    capability, deal, meeting, membership, need, need_share, organization, region, science_city,
-    session, session_registration, user_account,
+    capability, deal, deal_financing, deal_history, deal_party, meeting, membership, need,
+    need_share, organization, region, science_city, session, session_registration, user_account,
 };
 use sea_orm::{
     ColumnTrait as _, DatabaseConnection, EntityTrait, QueryFilter as _, QueryOrder as _,
@@ -125,25 +125,61 @@ impl Loader<i64> for SharesOf {
     }
 }
 
-/// Loads the registrations of each session.
-pub struct RegistrationsOf {
-    db: DatabaseConnection,
+/// An entity whose rows belong to a parent row, loaded grouped by parent.
+pub trait Child: EntityTrait {
+    /// The column holding the parent's id.
+    fn parent_column() -> Self::Column;
+    /// The column rows are ordered by within a parent.
+    fn order_column() -> Self::Column;
+    /// The parent's id of a row.
+    fn parent(model: &Self::Model) -> i64;
 }
 
-impl Loader<i64> for RegistrationsOf {
-    type Value = Vec<session_registration::Model>;
+macro_rules! child {
+    ($($module:ident: $column:ident / $field:ident by $order:ident),*) => {$(
+        impl Child for $module::Entity {
+            fn parent_column() -> Self::Column {
+                $module::Column::$column
+            }
+            fn order_column() -> Self::Column {
+                $module::Column::$order
+            }
+            fn parent(model: &Self::Model) -> i64 {
+                model.$field
+            }
+        }
+    )*};
+}
+child!(
+    deal_party: DealId / deal_id by OrganizationId,
+    deal_financing: DealId / deal_id by Id,
+    deal_history: DealId / deal_id by Version,
+    session_registration: SessionId / session_id by Id
+);
+
+/// Loads the rows of `E` belonging to each parent id.
+pub struct ChildrenOf<E> {
+    db: DatabaseConnection,
+    entity: PhantomData<fn() -> E>,
+}
+
+impl<E: Child> Loader<i64> for ChildrenOf<E>
+where
+    E::Model: Clone + Send + Sync,
+{
+    type Value = Vec<E::Model>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = session_registration::Entity::find()
-            .filter(session_registration::Column::SessionId.is_in(keys.iter().copied()))
-            .order_by_asc(session_registration::Column::Id)
+        let rows = E::find()
+            .filter(E::parent_column().is_in(keys.iter().copied()))
+            .order_by_asc(E::order_column())
             .all(&self.db)
             .await
             .map_err(AppError::from)?;
         let mut grouped: HashMap<i64, Self::Value> = HashMap::new();
         for row in rows {
-            grouped.entry(row.session_id).or_default().push(row);
+            grouped.entry(E::parent(&row)).or_default().push(row);
         }
         Ok(grouped)
     }
@@ -177,7 +213,13 @@ pub struct Loaders {
     /// Deals by id.
     pub deals: DataLoader<ById<deal::Entity>>,
     /// Registrations by session id.
-    pub registrations: DataLoader<RegistrationsOf>,
+    pub registrations: DataLoader<ChildrenOf<session_registration::Entity>>,
+    /// Parties by deal id.
+    pub deal_parties: DataLoader<ChildrenOf<deal_party::Entity>>,
+    /// Financing lines by deal id.
+    pub deal_financing: DataLoader<ChildrenOf<deal_financing::Entity>>,
+    /// History entries by deal id, oldest first.
+    pub deal_history: DataLoader<ChildrenOf<deal_history::Entity>>,
 }
 
 impl Loaders {
@@ -191,6 +233,20 @@ impl Loaders {
         {
             DataLoader::new(
                 ById {
+                    db: db.clone(),
+                    entity: PhantomData,
+                },
+                tokio::spawn,
+            )
+            .delay(window)
+        }
+        fn children<E>(db: &DatabaseConnection, window: Duration) -> DataLoader<ChildrenOf<E>>
+        where
+            E: Child,
+            E::Model: Clone + Send + Sync,
+        {
+            DataLoader::new(
+                ChildrenOf {
                     db: db.clone(),
                     entity: PhantomData,
                 },
@@ -226,8 +282,10 @@ impl Loaders {
             sessions: by_id(db, window),
             meetings: by_id(db, window),
             deals: by_id(db, window),
-            registrations: DataLoader::new(RegistrationsOf { db: db.clone() }, tokio::spawn)
-                .delay(window),
+            registrations: children(db, window),
+            deal_parties: children(db, window),
+            deal_financing: children(db, window),
+            deal_history: children(db, window),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
-use crate::helpers::{Reply, TestApp, bins};
+use crate::helpers::{Backend, Options, Reply, TestApp, bins};
 
 const RECORD: &str = "mutation($input: RecordDealInput!) { recordDeal(input: $input) { deal { id version stage } } }";
 const TERMS: &str = "mutation($input: UpdateDealTermsInput!) { updateDealTerms(input: $input) { deal { version } } }";
@@ -540,6 +540,51 @@ async fn region_potential_ranks_as_computed_by_hand(app: TestApp) {
         .map(|c| c["name"].as_str().expect("n"))
         .collect();
     assert!(names.contains(&"ORGANIZATIONS") && names.contains(&"DEALS"));
+}
+
+/// A page of deals with parties, financing and history costs the same statements at 5 rows as
+/// at 30 (DataLoaders; a 50 ms window as in the registry's test, two splits allowed).
+async fn deal_pages_cost_a_bounded_number_of_statements(backend: Backend) {
+    let options = Options {
+        loader_window: std::time::Duration::from_millis(50),
+        ..Options::default()
+    };
+    let app = TestApp::spawn_with(backend, options).await;
+    let f = fixture(&app).await;
+    for _ in 0..30 {
+        app.gql(Some(&f.token), RECORD, json!({ "input": deal_input(&f, json!({ "financing": [{ "source": "BANK", "amount": "1" }] })) }))
+            .await
+            .data("/recordDeal");
+    }
+    let query = "query($first: Int) { deals(first: $first) { nodes { version parties { role organization { id } } financing { source investor { id } } history { version } } } }";
+    let mut counts = Vec::new();
+    for first in [5, 30] {
+        app.take_statements();
+        let reply = app
+            .gql(Some(&f.token), query, json!({ "first": first }))
+            .await;
+        assert_eq!(
+            reply.data("/deals/nodes").as_array().map(Vec::len),
+            Some(first)
+        );
+        counts.push(app.take_statements().len());
+    }
+    assert!(
+        counts[1] <= counts[0] + 2,
+        "statements at 5 and 30 rows: {counts:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_deal_pages_cost_a_bounded_number_of_statements() {
+    deal_pages_cost_a_bounded_number_of_statements(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_deal_pages_cost_a_bounded_number_of_statements() {
+    if let Some(backend) = Backend::postgres("deal_pages_cost_a_bounded_number_of_statements") {
+        deal_pages_cost_a_bounded_number_of_statements(backend).await;
+    }
 }
 
 crate::db_tests!(

@@ -81,6 +81,16 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
         .data("/requestMeeting/meeting/id")
         .clone();
 
+    // A deal between A and another organisation of A's user: B is no party.
+    let org_a2 = app.create_org(&a, "Org A2", &b_bins[2]).await;
+    let parties = json!([{ "organizationId": org_a, "role": "PROVIDER" }, { "organizationId": org_a2, "role": "RECIPIENT" }]);
+    let record_deal = "mutation($p: [DealPartyInput!]!) { recordDeal(input: { title: { en: \"Deal\" }, dealType: CONSULTANCY, value: \"1000\", parties: $p }) { deal { id } } }";
+    let deal = app
+        .gql(Some(&a), record_deal, json!({ "p": parties }))
+        .await
+        .data("/recordDeal/deal/id")
+        .clone();
+
     // (operation, variables, [anonymous, member of A, member of B, platform admin])
     let rows: Vec<(&str, Value, [Expect; 4])> = vec![
         (
@@ -259,6 +269,77 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
             ],
         ),
         (
+            "query($id: ID!) { deal(id: $id) { version parties { role } financing { source } history { version } } }",
+            json!({ "id": deal }),
+            [Hidden("/deal"), Ok, Hidden("/deal"), Ok],
+        ),
+        (
+            "{ deals { totalCount } }",
+            json!({}),
+            [Code("UNAUTHENTICATED"), Ok, Ok, Ok],
+        ),
+        (
+            "mutation($id: ID!) { advanceDeal(input: { id: $id, stage: NEGOTIATING, expectedVersion: 1 }) { deal { version } } }",
+            json!({ "id": deal }),
+            // A moves it to version 2; the admin's version 1 is stale by then.
+            [
+                Code("UNAUTHENTICATED"),
+                Ok,
+                Code("NOT_FOUND"),
+                Code("VERSION_CONFLICT"),
+            ],
+        ),
+        (
+            "mutation($id: ID!) { updateDealTerms(input: { id: $id, expectedVersion: 2, territory: \"KZ\" }) { deal { version } } }",
+            json!({ "id": deal }),
+            [
+                Code("UNAUTHENTICATED"),
+                Ok,
+                Code("NOT_FOUND"),
+                Code("VERSION_CONFLICT"),
+            ],
+        ),
+        (
+            "mutation($p: [DealPartyInput!]!) { recordDeal(input: { title: { en: \"Deal\" }, dealType: CONSULTANCY, value: \"1000\", parties: $p }) { deal { id } } }",
+            json!({ "p": parties }),
+            [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],
+        ),
+        (
+            "query($c: ID!) { indicatorReport(scienceCityId: $c, year: 2026) { code actual status } regionPotential(year: 2026) { regions { rank } } }",
+            json!({ "c": city }),
+            [Ok, Ok, Ok, Ok],
+        ),
+        (
+            "mutation($c: ID!) { setIndicatorTarget(input: { indicatorCode: \"DEALS_SIGNED\", scienceCityId: $c, year: 2026, target: \"3\", critical: \"1\" }) { target } }",
+            json!({ "c": city }),
+            [
+                Code("UNAUTHENTICATED"),
+                Code("FORBIDDEN"),
+                Code("FORBIDDEN"),
+                Ok,
+            ],
+        ),
+        (
+            "mutation($c: ID!) { recordIndicatorValue(input: { indicatorCode: \"JOBS_CREATED\", scienceCityId: $c, year: 2026, value: \"4\" }) { value } }",
+            json!({ "c": city }),
+            [
+                Code("UNAUTHENTICATED"),
+                Code("FORBIDDEN"),
+                Code("FORBIDDEN"),
+                Ok,
+            ],
+        ),
+        (
+            "mutation { recordRegionStatistics(input: { regionCode: \"KZ-75\", year: 2026, values: [{ name: \"GRP\", value: \"1\" }] }) { stored } }",
+            json!({}),
+            [
+                Code("UNAUTHENTICATED"),
+                Code("FORBIDDEN"),
+                Code("FORBIDDEN"),
+                Ok,
+            ],
+        ),
+        (
             "mutation($id: ID!) { updateOrganization(input: { id: $id, website: \"https://a.kz\" }) { organization { id } } }",
             json!({ "id": org_a }),
             [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],
@@ -329,8 +410,9 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
             }
         }
     }
-    // Two founding admins plus the one membership A's admin added; no refused call wrote one.
-    assert_eq!(app.count("SELECT COUNT(*) FROM membership").await, 3);
+    // Three founding admins (A's user founded two organisations) plus the one membership A's
+    // admin added; no refused call wrote one.
+    assert_eq!(app.count("SELECT COUNT(*) FROM membership").await, 4);
 }
 
 crate::db_tests!(every_operation_respects_every_callers_rights);

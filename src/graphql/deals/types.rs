@@ -8,13 +8,10 @@ use entity::{
     deal_history::{self, DealChange},
     deal_party::{self, PartyRole},
 };
-use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 
 use crate::{
     domain::money,
-    error::AppError,
     graphql::{
-        app,
         connection::connection,
         ids::{self, NodeType},
         loaders,
@@ -84,34 +81,32 @@ impl Deal {
 
     /// The parties with their roles.
     async fn parties(&self, ctx: &Context<'_>) -> Result<Vec<DealParty>> {
-        let rows = deal_party::Entity::find()
-            .filter(deal_party::Column::DealId.eq(self.0.id))
-            .all(&app(ctx)?.db)
-            .await
-            .map_err(AppError::from)?;
-        Ok(rows.into_iter().map(DealParty).collect())
+        let rows = loaders(ctx)?.deal_parties.load_one(self.0.id).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(DealParty)
+            .collect())
     }
 
     /// Financing lines; they add up to no more than the value.
     async fn financing(&self, ctx: &Context<'_>) -> Result<Vec<FinancingLine>> {
-        let rows = deal_financing::Entity::find()
-            .filter(deal_financing::Column::DealId.eq(self.0.id))
-            .order_by_asc(deal_financing::Column::Id)
-            .all(&app(ctx)?.db)
-            .await
-            .map_err(AppError::from)?;
-        Ok(rows.into_iter().map(FinancingLine).collect())
+        let rows = loaders(ctx)?.deal_financing.load_one(self.0.id).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(FinancingLine)
+            .collect())
     }
 
     /// Every change, oldest first; append-only.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<DealHistoryEntry>> {
-        let rows = deal_history::Entity::find()
-            .filter(deal_history::Column::DealId.eq(self.0.id))
-            .order_by_asc(deal_history::Column::Version)
-            .all(&app(ctx)?.db)
-            .await
-            .map_err(AppError::from)?;
-        Ok(rows.into_iter().map(DealHistoryEntry).collect())
+        let rows = loaders(ctx)?.deal_history.load_one(self.0.id).await?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(DealHistoryEntry)
+            .collect())
     }
 
     /// The need it came from, if any and visible.
