@@ -330,17 +330,17 @@ pub async fn post(
     Ok(need)
 }
 
-/// Changes a need (members of its organisation and platform admins). A closed need is final.
-pub async fn update(
+/// Opens the write transaction of a change to need `id`: takes the next matching revision,
+/// then locks the need, which the caller must be allowed to see and change. The counter's row
+/// lock comes first: it orders every matching write, and taken first it cannot deadlock against
+/// another writer holding the need's row.
+async fn begin_change(
     db: &DatabaseConnection,
     access: &Access,
     id: i64,
-    changes: NeedChanges,
-) -> AppResult<need::Model> {
+) -> AppResult<(sea_orm::DatabaseTransaction, i64, need::Model)> {
     access.user_id()?;
     let txn = db::begin_write(db).await?;
-    // The counter row lock comes first: it orders every matching write, and taken first it
-    // cannot deadlock against another writer holding the need's row.
     let revision = store::bump(&txn).await?;
     let current = need::Entity::find_by_id(id)
         .lock_exclusive()
@@ -351,6 +351,17 @@ pub async fn update(
         return Err(AppError::NotFound("need"));
     }
     access.require_member(current.organization_id)?;
+    Ok((txn, revision, current))
+}
+
+/// Changes a need (members of its organisation and platform admins). A closed need is final.
+pub async fn update(
+    db: &DatabaseConnection,
+    access: &Access,
+    id: i64,
+    changes: NeedChanges,
+) -> AppResult<need::Model> {
+    let (txn, revision, current) = begin_change(db, access, id).await?;
     if current.status == NeedStatus::Closed {
         return Err(AppError::invalid("id", "the need is closed"));
     }
@@ -435,18 +446,7 @@ pub async fn update(
 
 /// Closes a need for good.
 pub async fn close(db: &DatabaseConnection, access: &Access, id: i64) -> AppResult<need::Model> {
-    access.user_id()?;
-    let txn = db::begin_write(db).await?;
-    let revision = store::bump(&txn).await?;
-    let current = need::Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("need"))?;
-    if !visible_to(access, &current, &shares_of(&txn, id).await?) {
-        return Err(AppError::NotFound("need"));
-    }
-    access.require_member(current.organization_id)?;
+    let (txn, revision, current) = begin_change(db, access, id).await?;
     if current.status == NeedStatus::Closed {
         return Err(AppError::invalid("id", "the need is already closed"));
     }
