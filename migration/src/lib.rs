@@ -10,6 +10,7 @@ mod m20261124_000003_create_accounts;
 mod m20261124_000004_create_matching;
 mod m20261124_000005_create_sessions;
 mod m20261125_000006_create_deals_and_indicators;
+mod m20261125_000007_protect_deal_history;
 
 /// Runs Kopir's migrations in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_create_matching::Migration),
             Box::new(m20261124_000005_create_sessions::Migration),
             Box::new(m20261125_000006_create_deals_and_indicators::Migration),
+            Box::new(m20261125_000007_protect_deal_history::Migration),
         ]
     }
 }

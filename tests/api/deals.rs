@@ -214,6 +214,22 @@ async fn stale_invalid_excessive_and_foreign_writes_are_refused(app: TestApp) {
     );
     assert_eq!(now.data("/deal/history").as_array().map(Vec::len), Some(2));
 
+    // The history is append-only in the database itself, not only in the API.
+    {
+        use sea_orm::ConnectionTrait as _;
+        for statement in [
+            "UPDATE deal_history SET note = 'rewritten'",
+            "DELETE FROM deal_history",
+        ] {
+            let refused = app.db.execute_unprepared(statement).await;
+            assert!(
+                refused.is_err_and(|e| e.to_string().contains("append-only")),
+                "{statement}"
+            );
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM deal_history").await, 2);
+    }
+
     // Financing over the value is refused at recording and nothing is written.
     let before = app.count("SELECT COUNT(*) FROM deal").await;
     let too_much = app
