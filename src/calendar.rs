@@ -65,11 +65,11 @@ async fn build(state: &AppState, token: &str) -> Result<Option<String>, AppError
             (o.id, name.get(Lang::Ru).unwrap_or_default().to_owned())
         })
         .collect();
-    let title = crate::domain::text::Localized {
-        kk: session.title_kk.clone(),
-        ru: session.title_ru.clone(),
-        en: session.title_en.clone(),
-    };
+    let title = crate::domain::text::Localized::from_columns(
+        &session.title_kk,
+        &session.title_ru,
+        &session.title_en,
+    );
     let zone = sessions::zone(&session);
     let venue = names
         .get(&session.venue_organization_id)

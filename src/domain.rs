@@ -20,3 +20,26 @@ pub mod science_cities;
 pub mod sessions;
 pub mod taxonomy;
 pub mod text;
+
+/// A change to an optional field: leave it, clear it, or set it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Patch<T> {
+    /// Leave the field as it is.
+    #[default]
+    Keep,
+    /// Clear the field.
+    Clear,
+    /// Set the field.
+    Set(T),
+}
+
+impl<T> Patch<T> {
+    /// The field's new value, given its `current` one.
+    pub fn apply(self, current: Option<T>) -> Option<T> {
+        match self {
+            Patch::Keep => current,
+            Patch::Clear => None,
+            Patch::Set(value) => Some(value),
+        }
+    }
+}

@@ -195,8 +195,8 @@ pub fn required<T>(row: Option<T>, what: &'static str) -> async_graphql::Result<
 pub fn patch<T, U>(
     value: async_graphql::MaybeUndefined<T>,
     map: impl FnOnce(T) -> async_graphql::Result<U>,
-) -> async_graphql::Result<crate::domain::organizations::Patch<U>> {
-    use crate::domain::organizations::Patch;
+) -> async_graphql::Result<crate::domain::Patch<U>> {
+    use crate::domain::Patch;
     Ok(match value {
         async_graphql::MaybeUndefined::Undefined => Patch::Keep,
         async_graphql::MaybeUndefined::Null => Patch::Clear,

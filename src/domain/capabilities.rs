@@ -15,10 +15,11 @@ use sea_orm::{
 };
 
 use super::{
+    Patch,
     access::Access,
     listings,
     matching::store,
-    organizations::Patch,
+    money,
     text::{Localized, contains_pattern, fold},
 };
 use crate::{
@@ -211,34 +212,24 @@ pub async fn update(
         .lock_exclusive()
         .one(&txn)
         .await?
-        .filter(|c| c.active || access.can_see_members(c.organization_id))
+        .filter(|c| visible(access, c))
         .ok_or(AppError::NotFound("capability"))?;
     access.require_member(current.organization_id)?;
     let fields = match changes.fields {
         Some(f) => listings::fields_of_science(&txn, "fields", f).await?,
         None => current.fields.0.clone(),
     };
-    let keep = |p: Patch<i32>, old: Option<i32>| match p {
-        Patch::Keep => old,
-        Patch::Clear => None,
-        Patch::Set(v) => Some(v),
-    };
-    let money = |p: Patch<String>, old: Option<i64>| match p {
-        Patch::Keep => old.map(super::money::format),
-        Patch::Clear => None,
-        Patch::Set(v) => Some(v),
-    };
     let input = NewCapability {
         organization_id: current.organization_id,
-        title: changes.title.unwrap_or_else(|| Localized {
-            kk: current.title_kk.clone(),
-            ru: current.title_ru.clone(),
-            en: current.title_en.clone(),
+        title: changes.title.unwrap_or_else(|| {
+            Localized::from_columns(&current.title_kk, &current.title_ru, &current.title_en)
         }),
-        description: changes.description.unwrap_or_else(|| Localized {
-            kk: current.description_kk.clone(),
-            ru: current.description_ru.clone(),
-            en: current.description_en.clone(),
+        description: changes.description.unwrap_or_else(|| {
+            Localized::from_columns(
+                &current.description_kk,
+                &current.description_ru,
+                &current.description_en,
+            )
         }),
         keywords: changes
             .keywords
@@ -247,10 +238,14 @@ pub async fn update(
         equipment: changes
             .equipment
             .unwrap_or_else(|| current.equipment.0.clone()),
-        trl: keep(changes.trl, current.trl.map(i32::from)),
-        price_min: money(changes.price_min, current.price_min),
-        price_max: money(changes.price_max, current.price_max),
-        lead_time_days: keep(changes.lead_time_days, current.lead_time_days),
+        trl: changes.trl.apply(current.trl.map(i32::from)),
+        price_min: changes
+            .price_min
+            .apply(current.price_min.map(money::format)),
+        price_max: changes
+            .price_max
+            .apply(current.price_max.map(money::format)),
+        lead_time_days: changes.lead_time_days.apply(current.lead_time_days),
         capacity: changes.capacity.unwrap_or(current.capacity),
         sectors: changes.sectors.unwrap_or_else(|| current.sectors.0.clone()),
         active: changes.active.unwrap_or(current.active),

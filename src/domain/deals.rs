@@ -21,14 +21,14 @@ use entity::{
     organization, session,
 };
 use sea_orm::{
-    ActiveModelTrait as _,
+    ActiveEnum as _, ActiveModelTrait as _,
     ActiveValue::Set,
     ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
     QueryFilter as _, Select,
     sea_query::{Expr, ExprTrait as _, Query},
 };
 
-use super::{access::Access, money, organizations::Patch, text::Localized};
+use super::{Patch, access::Access, money, text::Localized};
 use crate::{
     db,
     error::{AppError, AppResult},
@@ -473,7 +473,11 @@ pub async fn advance(
         return Err(AppError::rule(
             Some("stage"),
             "INVALID_TRANSITION",
-            format!("a deal cannot move from {:?} to {:?}", current.stage, stage).to_uppercase(),
+            format!(
+                "a deal cannot move from {} to {}",
+                current.stage.to_value(),
+                stage.to_value()
+            ),
         ));
     }
     let from = current.stage;

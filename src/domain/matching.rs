@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use entity::need::{Confidentiality, NeedStatus, Sector};
 use rustc_hash::FxHashMap;
+use sea_orm::ActiveEnum as _;
 
 use self::{
     analysis::{Query, Terms, analyze},
@@ -252,15 +253,27 @@ impl Viewer {
 
     /// How much of `need` the viewer may read.
     pub fn sees(&self, need: &NeedProfile) -> NeedView {
-        if need.confidentiality == Confidentiality::Public
-            || self.member_of(need.organization_id)
-            || need
-                .shared_with
-                .iter()
-                .any(|o| self.organizations.contains(o))
+        self.need_view(
+            need.organization_id,
+            need.confidentiality,
+            &need.shared_with,
+        )
+    }
+
+    /// How much the viewer may read of a need of `owner` with `confidentiality`, shared with
+    /// `shared_with`.
+    pub fn need_view(
+        &self,
+        owner: i64,
+        confidentiality: Confidentiality,
+        shared_with: &[i64],
+    ) -> NeedView {
+        if confidentiality == Confidentiality::Public
+            || self.member_of(owner)
+            || shared_with.iter().any(|o| self.organizations.contains(o))
         {
             NeedView::Full
-        } else if need.confidentiality == Confidentiality::Teaser {
+        } else if confidentiality == Confidentiality::Teaser {
             NeedView::Teaser
         } else {
             NeedView::Hidden
@@ -966,8 +979,8 @@ impl Detail {
                 let sector = match sector {
                     (_, None) if sector.0 == 1.0 => "the owner works with any sector".to_owned(),
                     (_, None) => "the need names no sector".to_owned(),
-                    (1.0, Some(s)) => format!("the owner works with {}", sector_name(s)),
-                    (_, Some(s)) => format!("the owner does not work with {}", sector_name(s)),
+                    (1.0, Some(s)) => format!("the owner works with {}", s.to_value()),
+                    (_, Some(s)) => format!("the owner does not work with {}", s.to_value()),
                 };
                 let fee = match (teaser, fee) {
                     (true, _) => "budget not shown in the teaser".to_owned(),
@@ -980,14 +993,6 @@ impl Detail {
             }
         }
     }
-}
-
-/// The sector as the API spells it.
-fn sector_name(sector: Sector) -> String {
-    serde_json::to_value(sector)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// Sorts by score (then ids, so equal scores always come in the same order) and keeps `first`.

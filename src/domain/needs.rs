@@ -17,10 +17,11 @@ use sea_orm::{
 };
 
 use super::{
+    Patch,
     access::Access,
     listings,
     matching::{NeedView, store},
-    organizations::Patch,
+    money,
     text::{Localized, contains_pattern, fold},
 };
 use crate::{
@@ -378,26 +379,16 @@ pub async fn update(
             .matched_capability_id
             .or(current.matched_capability_id),
     };
-    let patch = |p: Patch<i32>, old: Option<i16>| match p {
-        Patch::Keep => old.map(i32::from),
-        Patch::Clear => None,
-        Patch::Set(v) => Some(v),
-    };
-    let money = |p: Patch<String>, old: Option<i64>| match p {
-        Patch::Keep => old.map(super::money::format),
-        Patch::Clear => None,
-        Patch::Set(v) => Some(v),
-    };
     let draft = Raw {
-        title: changes.title.unwrap_or_else(|| Localized {
-            kk: current.title_kk.clone(),
-            ru: current.title_ru.clone(),
-            en: current.title_en.clone(),
+        title: changes.title.unwrap_or_else(|| {
+            Localized::from_columns(&current.title_kk, &current.title_ru, &current.title_en)
         }),
-        description: changes.description.unwrap_or_else(|| Localized {
-            kk: current.description_kk.clone(),
-            ru: current.description_ru.clone(),
-            en: current.description_en.clone(),
+        description: changes.description.unwrap_or_else(|| {
+            Localized::from_columns(
+                &current.description_kk,
+                &current.description_ru,
+                &current.description_en,
+            )
         }),
         keywords: changes
             .keywords
@@ -407,27 +398,23 @@ pub async fn update(
             .irsti_codes
             .unwrap_or_else(|| current.irsti_codes.0.clone()),
         trl: (
-            patch(changes.trl_min, current.trl_min),
-            patch(changes.trl_max, current.trl_max),
+            changes.trl_min.apply(current.trl_min.map(i32::from)),
+            changes.trl_max.apply(current.trl_max.map(i32::from)),
         ),
         budget: (
-            money(changes.budget_min, current.budget_min),
-            money(changes.budget_max, current.budget_max),
+            changes
+                .budget_min
+                .apply(current.budget_min.map(money::format)),
+            changes
+                .budget_max
+                .apply(current.budget_max.map(money::format)),
         ),
-        deadline: match changes.deadline {
-            Patch::Keep => current.deadline,
-            Patch::Clear => None,
-            Patch::Set(d) => Some(d),
-        },
+        deadline: changes.deadline.apply(current.deadline),
         requirements: changes
             .requirements
             .unwrap_or_else(|| current.requirements.0.clone()),
         confidentiality: changes.confidentiality.unwrap_or(current.confidentiality),
-        sector: match changes.sector {
-            Patch::Keep => current.sector,
-            Patch::Clear => None,
-            Patch::Set(s) => Some(s),
-        },
+        sector: changes.sector.apply(current.sector),
         status,
         matched_capability_id,
     }
@@ -490,8 +477,11 @@ pub async fn shares_of_many(
 
 /// How much of `need` the caller may read.
 pub fn view(access: &Access, need: &need::Model, shared_with: &[i64]) -> NeedView {
-    super::matching::Viewer::of(access)
-        .sees(&store::need_profile(need.clone(), shared_with.to_vec()))
+    super::matching::Viewer::of(access).need_view(
+        need.organization_id,
+        need.confidentiality,
+        shared_with,
+    )
 }
 
 fn visible_to(access: &Access, need: &need::Model, shared_with: &[i64]) -> bool {

@@ -15,6 +15,7 @@ use sea_orm::{
 };
 
 use super::{
+    Patch,
     access::Access,
     bin,
     matching::store,
@@ -25,18 +26,6 @@ use crate::{
     db,
     error::{AppError, AppResult},
 };
-
-/// A change to an optional field: leave it, clear it, or set it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Patch<T> {
-    /// Leave the field as it is.
-    #[default]
-    Keep,
-    /// Clear the field.
-    Clear,
-    /// Set the field.
-    Set(T),
-}
 
 /// What `createOrganization` receives.
 #[derive(Debug, Clone)]
@@ -306,29 +295,21 @@ pub async fn update(
     };
     let draft = Draft {
         kind: changes.kind.unwrap_or(current.kind),
-        name: changes.name.unwrap_or_else(|| Localized {
-            kk: current.name_kk.clone(),
-            ru: current.name_ru.clone(),
-            en: current.name_en.clone(),
+        name: changes.name.unwrap_or_else(|| {
+            Localized::from_columns(&current.name_kk, &current.name_ru, &current.name_en)
         }),
-        description: changes.description.unwrap_or_else(|| Localized {
-            kk: current.description_kk.clone(),
-            ru: current.description_ru.clone(),
-            en: current.description_en.clone(),
+        description: changes.description.unwrap_or_else(|| {
+            Localized::from_columns(
+                &current.description_kk,
+                &current.description_ru,
+                &current.description_en,
+            )
         }),
         bin: changes.bin.or_else(|| current.bin.clone()),
         country: current.country.clone(),
         region_id,
-        science_city_id: match changes.science_city_id {
-            Patch::Keep => current.science_city_id,
-            Patch::Clear => None,
-            Patch::Set(id) => Some(id),
-        },
-        website: match changes.website {
-            Patch::Keep => current.website.clone(),
-            Patch::Clear => None,
-            Patch::Set(site) => Some(site),
-        },
+        science_city_id: changes.science_city_id.apply(current.science_city_id),
+        website: changes.website.apply(current.website.clone()),
     }
     .validate(&txn)
     .await?;

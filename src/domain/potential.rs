@@ -136,12 +136,13 @@ pub async fn record(
 }
 
 /// Raw values of a platform-derived component per region, in thousandths.
-async fn derived(db: &impl ConnectionTrait, name: &str, year: i32) -> AppResult<HashMap<i64, i64>> {
-    let orgs = organization::Entity::find().all(db).await?;
-    let region_of: HashMap<i64, i64> = orgs
-        .iter()
-        .filter_map(|o| Some((o.id, o.region_id?)))
-        .collect();
+/// `region_of` maps each organisation to its region.
+async fn derived(
+    db: &impl ConnectionTrait,
+    name: &str,
+    year: i32,
+    region_of: &HashMap<i64, i64>,
+) -> AppResult<HashMap<i64, i64>> {
     let mut out: HashMap<i64, i64> = HashMap::new();
     match name {
         "ORGANIZATIONS" => {
@@ -237,10 +238,21 @@ pub async fn rank(
         .filter(region_statistic::Column::Year.eq(year))
         .all(db)
         .await?;
+    let region_of: HashMap<i64, i64> = if weights.iter().any(|(n, _)| DERIVED.contains(&n.as_str()))
+    {
+        organization::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|o| Some((o.id, o.region_id?)))
+            .collect()
+    } else {
+        HashMap::new()
+    };
     let mut raw: HashMap<String, HashMap<i64, i64>> = HashMap::new();
     for (name, _) in &weights {
         let values = if DERIVED.contains(&name.as_str()) {
-            derived(db, name, year).await?
+            derived(db, name, year, &region_of).await?
         } else {
             stats
                 .iter()

@@ -57,6 +57,8 @@ pub struct Plan {
     pub placed: Vec<(i64, usize, usize)>,
     /// Meetings left out and why.
     pub unplaced: Vec<(i64, Unplaced)>,
+    /// No schedule could place more of the requests than this ([`upper_bound`]).
+    pub upper_bound: usize,
 }
 
 struct State<'p> {
@@ -138,9 +140,9 @@ impl<'p> State<'p> {
     }
 
     /// The feasible slot with the most free tables (lowest index on ties).
-    fn best_slot(&self, r: &Request, except: Option<usize>) -> Option<usize> {
+    fn best_slot(&self, r: &Request) -> Option<usize> {
         (0..self.problem.slots)
-            .filter(|&s| Some(s) != except && self.fits(r, s))
+            .filter(|&s| self.fits(r, s))
             .max_by(|&x, &y| self.free[x].cmp(&self.free[y]).then(y.cmp(&x)))
     }
 
@@ -149,7 +151,7 @@ impl<'p> State<'p> {
     /// when it fails.
     fn try_place(&mut self, i: usize, depth: usize, chain: &mut Vec<usize>) -> bool {
         let r = self.problem.requests[i];
-        if let Some(slot) = self.best_slot(&r, None) {
+        if let Some(slot) = self.best_slot(&r) {
             self.place(i, slot);
             return true;
         }
@@ -231,7 +233,7 @@ pub fn schedule(problem: &Problem) -> Plan {
     let mut state = State::new(problem);
     let order = order(problem);
     for &i in &order {
-        if let Some(slot) = state.best_slot(&problem.requests[i], None) {
+        if let Some(slot) = state.best_slot(&problem.requests[i]) {
             state.place(i, slot);
         }
     }
@@ -262,7 +264,10 @@ pub fn schedule(problem: &Problem) -> Plan {
     for &(_, _, slot, table) in &problem.booked {
         taken[slot].push(table);
     }
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        upper_bound: bound,
+        ..Plan::default()
+    };
     for &i in &order {
         let r = &problem.requests[i];
         match state.slot_of[i] {
@@ -412,7 +417,8 @@ mod tests {
             let plan = schedule(&p);
             check(&p, &plan);
             assert_eq!(plan, schedule(&p));
-            assert!(plan.placed.len() <= upper_bound(&p));
+            assert_eq!(plan.upper_bound, upper_bound(&p));
+            assert!(plan.placed.len() <= plan.upper_bound);
         }
     }
 

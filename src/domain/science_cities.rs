@@ -6,8 +6,9 @@ use entity::{
     science_city::{self, ScienceCityStatus},
 };
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
-    EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QuerySelect as _, Select,
+    ActiveEnum as _, ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait,
+    DatabaseConnection, EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QuerySelect as _,
+    Select,
 };
 
 use super::{access::Access, regions, text::Localized};
@@ -126,8 +127,9 @@ pub async fn update(
                 "status",
                 format!(
                     "a science city moves CANDIDATE → DESIGNATED → ACTIVE one step at a time; \
-                     it cannot go from {:?} to {:?}",
-                    current.status, status
+                     it cannot go from {} to {}",
+                    current.status.to_value(),
+                    status.to_value()
                 ),
             ));
         }

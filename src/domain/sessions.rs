@@ -21,9 +21,9 @@ use entity::{
     session_registration::{self, Slots},
 };
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait,
-    DatabaseConnection, DatabaseTransaction, EntityTrait as _, PaginatorTrait as _,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _, Select,
+    ActiveEnum as _, ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
+    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Select,
 };
 
 use super::{
@@ -452,19 +452,24 @@ pub async fn request(
     Ok(row)
 }
 
-/// The meeting, locked for the rest of `txn`, if the caller may see it (a party, the organiser,
+/// The meeting and its session, the session locked for the rest of `txn` (which holds every
+/// write to its meetings), if the caller may see it (a party, the organiser,
 /// a platform admin).
 async fn lock_meeting(
     txn: &DatabaseTransaction,
     access: &Access,
     id: i64,
 ) -> AppResult<(meeting::Model, session::Model)> {
-    let m = meeting::Entity::find_by_id(id)
-        .lock_exclusive()
-        .one(txn)
+    let find = || meeting::Entity::find_by_id(id).one(txn);
+    let session_id = find()
         .await?
-        .ok_or(AppError::NotFound("meeting"))?;
-    let session = lock_session(txn, m.session_id).await?;
+        .ok_or(AppError::NotFound("meeting"))?
+        .session_id;
+    // The session row first, as every write to a session's meetings takes it (scheduleSession
+    // locks the session, then writes its meetings): locking the meeting first would deadlock
+    // against it on PostgreSQL. Under the session lock the meeting is read as committed.
+    let session = lock_session(txn, session_id).await?;
+    let m = find().await?.ok_or(AppError::NotFound("meeting"))?;
     if !can_see(access, &m, &session) {
         return Err(AppError::NotFound("meeting"));
     }
@@ -482,7 +487,7 @@ fn wrong_status(m: &meeting::Model, wanted: &str) -> AppError {
     AppError::rule(
         Some("meetingId"),
         "WRONG_STATUS",
-        format!("the meeting is {:?}, not {wanted}", m.status).to_uppercase(),
+        format!("the meeting is {}, not {wanted}", m.status.to_value()),
     )
 }
 
@@ -503,7 +508,7 @@ pub async fn respond(
         ));
     }
     if m.status != MeetingStatus::Requested {
-        return Err(wrong_status(&m, "requested"));
+        return Err(wrong_status(&m, "REQUESTED"));
     }
     let mut row: meeting::ActiveModel = m.into();
     if accept {
@@ -600,7 +605,7 @@ pub async fn book(
         ));
     }
     if m.status != MeetingStatus::Accepted {
-        return Err(wrong_status(&m, "accepted"));
+        return Err(wrong_status(&m, "ACCEPTED"));
     }
     if !(0..session.slot_count).contains(&slot) {
         return Err(AppError::invalid(
@@ -656,7 +661,7 @@ pub async fn cancel(
     let txn = db::begin_write(db).await?;
     let (m, _) = lock_meeting(&txn, access, meeting_id).await?;
     if !LIVE.contains(&m.status) {
-        return Err(wrong_status(&m, "requested, accepted or booked"));
+        return Err(wrong_status(&m, "REQUESTED, ACCEPTED or BOOKED"));
     }
     meeting_seat::Entity::delete_many()
         .filter(meeting_seat::Column::MeetingId.eq(m.id))
@@ -740,7 +745,6 @@ pub async fn schedule(
             .collect(),
     };
     let plan = scheduling::schedule(&problem);
-    let upper_bound = scheduling::upper_bound(&problem);
     let mut by_id: HashMap<i64, meeting::Model> = meetings.into_iter().map(|m| (m.id, m)).collect();
     let mut placed = Vec::with_capacity(plan.placed.len());
     for (id, slot, table) in plan.placed {
@@ -755,6 +759,7 @@ pub async fn schedule(
         .into_iter()
         .filter_map(|(id, why)| Some((by_id.remove(&id)?, why)))
         .collect();
+    let upper_bound = plan.upper_bound;
     tracing::info!(
         session_id,
         placed = placed.len(),

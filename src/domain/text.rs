@@ -43,6 +43,15 @@ pub struct Localized {
 }
 
 impl Localized {
+    /// The text kept in a row's three language columns.
+    pub fn from_columns(kk: &Option<String>, ru: &Option<String>, en: &Option<String>) -> Self {
+        Self {
+            kk: kk.clone(),
+            ru: ru.clone(),
+            en: en.clone(),
+        }
+    }
+
     /// The text in `lang`, else the first present of Russian, Kazakh, English (Russian first as
     /// the language every user of the platform reads).
     pub fn get(&self, lang: Lang) -> Option<&str> {

@@ -81,9 +81,5 @@ impl From<LocalizedTextInput> for Localized {
 
 /// Builds a `LocalizedText` from three columns.
 pub fn localized(kk: &Option<String>, ru: &Option<String>, en: &Option<String>) -> LocalizedText {
-    LocalizedText(Localized {
-        kk: kk.clone(),
-        ru: ru.clone(),
-        en: en.clone(),
-    })
+    LocalizedText(Localized::from_columns(kk, ru, en))
 }

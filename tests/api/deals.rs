@@ -38,6 +38,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         "/createScienceCity/scienceCity/id",
     );
     let token = app.register("ceo@example.kz").await;
+    let bins = bins(4);
     let mut orgs = Vec::new();
     for (i, (kind, in_city)) in [
         ("ENTERPRISE", true),
@@ -48,7 +49,7 @@ async fn fixture(app: &TestApp) -> Fixture {
     .into_iter()
     .enumerate()
     {
-        let input = json!({ "kind": kind, "name": { "en": format!("Org {i}") }, "bin": bins(4)[i], "regionCode": "KZ-75", "scienceCityId": if in_city { json!(city) } else { Value::Null } });
+        let input = json!({ "kind": kind, "name": { "en": format!("Org {i}") }, "bin": bins[i], "regionCode": "KZ-75", "scienceCityId": if in_city { json!(city) } else { Value::Null } });
         orgs.push(id(
             &app.gql(Some(&token), "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }", json!({ "input": input })).await,
             "/createOrganization/organization/id",

@@ -71,7 +71,8 @@ impl Corpus {
     pub fn extend(&mut self, docs: impl IntoIterator<Item = (u32, Terms)>) {
         let docs: Vec<(u32, Terms)> = docs.into_iter().collect();
         for (slot, terms) in docs {
-            self.remove(slot);
+            // The postings are rebuilt below, so only the document itself is replaced here.
+            self.take_doc(slot);
             self.add_doc(slot, terms);
         }
         // Impacts need the final average length, so postings are built after all lengths.
@@ -103,13 +104,19 @@ impl Corpus {
         self.docs[i] = Some(terms);
     }
 
-    /// Drops the document in `slot`, if any.
-    pub fn remove(&mut self, slot: u32) {
-        let Some(terms) = self.docs.get_mut(slot as usize).and_then(Option::take) else {
-            return;
-        };
+    /// Takes the document out of `slot` (not its postings), keeping the totals right.
+    fn take_doc(&mut self, slot: u32) -> Option<Terms> {
+        let terms = self.docs.get_mut(slot as usize).and_then(Option::take)?;
         self.total_length -= f64::from(terms.length);
         self.live -= 1;
+        Some(terms)
+    }
+
+    /// Drops the document in `slot`, if any.
+    pub fn remove(&mut self, slot: u32) {
+        let Some(terms) = self.take_doc(slot) else {
+            return;
+        };
         for (feature, _) in &terms.features {
             if let Some(list) = self.postings.get_mut(feature) {
                 list.retain(|p| p.slot != slot);

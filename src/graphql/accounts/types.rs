@@ -70,11 +70,7 @@ impl Membership {
 
     /// The organisation.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
-        let org = loaders(ctx)?
-            .organizations
-            .load_one(self.0.organization_id)
-            .await?;
-        required(org.map(Organization), "organisation")
+        Organization::referenced(ctx, self.0.organization_id).await
     }
 
     /// The member.

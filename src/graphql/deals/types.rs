@@ -18,17 +18,9 @@ use crate::{
         localized::{LocalizedText, localized},
         matching::types::{Capability, Money, Need},
         registry::types::{Organization, ScienceCity},
-        required,
         sessions::types::{Meeting, Session},
     },
 };
-
-fn money_of(tiyn: i64) -> Money {
-    Money {
-        amount: money::format(tiyn),
-        currency: money::CURRENCY.to_owned(),
-    }
-}
 
 /// GraphQL view of Deal; see the schema description on its `impl`.
 pub struct Deal(pub deal::Model);
@@ -63,7 +55,7 @@ impl Deal {
 
     /// Value.
     async fn value(&self) -> Money {
-        money_of(self.0.value)
+        Money::from_tiyn(self.0.value)
     }
 
     /// IP terms.
@@ -190,11 +182,7 @@ pub struct DealParty(pub deal_party::Model);
 impl DealParty {
     /// The organisation.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
-        let org = loaders(ctx)?
-            .organizations
-            .load_one(self.0.organization_id)
-            .await?;
-        required(org.map(Organization), "organisation")
+        Organization::referenced(ctx, self.0.organization_id).await
     }
 
     /// Its role.
@@ -216,7 +204,7 @@ impl FinancingLine {
 
     /// How much.
     async fn amount(&self) -> Money {
-        money_of(self.0.amount)
+        Money::from_tiyn(self.0.amount)
     }
 
     /// The investing organisation, if named.

@@ -2,15 +2,16 @@
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use entity::need::NeedStatus;
+use tokio::sync::RwLockReadGuard;
 
-use super::types::{CapabilityConnection, Match, NeedConnection, PartnerSuggestion, viewer};
+use super::types::{CapabilityConnection, Match, NeedConnection, PartnerSuggestion};
 use crate::{
     domain::{
         capabilities::{self, CapabilityFilter},
+        matching::{Engine, Viewer},
         needs::{self, NeedFilter},
         pagination::{self, PageRequest},
     },
-    error::AppError,
     graphql::{
         access, app,
         connection::{page_cost, parse_cursor},
@@ -61,19 +62,19 @@ impl Default for CapabilityFilterInput {
     }
 }
 
-/// Most ranked results one matching query returns.
-const MAX_MATCHES: i32 = 100;
-
+/// How many ranked results to return: `first` checked like a page size (0–100, default 20).
 fn match_count(first: Option<i32>) -> Result<usize> {
-    let first = first.unwrap_or(20);
-    if !(0..=MAX_MATCHES).contains(&first) {
-        return Err(AppError::invalid(
-            "first",
-            format!("first must be between 0 and {MAX_MATCHES}"),
-        )
-        .into());
-    }
-    Ok(usize::try_from(first).unwrap_or(0))
+    Ok(usize::try_from(PageRequest::new(first, None)?.first).unwrap_or(0))
+}
+
+/// The signed-in caller as matching sees them, and the engine brought up to date.
+async fn signed_in_engine<'a>(
+    ctx: &'a Context<'_>,
+) -> Result<(Viewer, RwLockReadGuard<'a, Engine>)> {
+    let access = access(ctx).await?;
+    access.user_id()?;
+    let app = app(ctx)?;
+    Ok((Viewer::of(&access), app.matcher.current(&app.db).await?))
 }
 
 fn org_filter(id: Option<ID>) -> Result<Option<i64>> {
@@ -155,10 +156,7 @@ impl MatchingQuery {
     ) -> Result<Vec<Match>> {
         let need_id = decode_as(&need_id, NodeType::Need, "needId")?;
         let first = match_count(first)?;
-        access(ctx).await?.user_id()?;
-        let viewer = viewer(ctx).await?;
-        let app = app(ctx)?;
-        let engine = app.matcher.current(&app.db).await?;
+        let (viewer, engine) = signed_in_engine(ctx).await?;
         Ok(engine
             .matches_for_need(need_id, &viewer, first)?
             .into_iter()
@@ -178,10 +176,7 @@ impl MatchingQuery {
     ) -> Result<Vec<Match>> {
         let capability_id = decode_as(&capability_id, NodeType::Capability, "capabilityId")?;
         let first = match_count(first)?;
-        access(ctx).await?.user_id()?;
-        let viewer = viewer(ctx).await?;
-        let app = app(ctx)?;
-        let engine = app.matcher.current(&app.db).await?;
+        let (viewer, engine) = signed_in_engine(ctx).await?;
         Ok(engine
             .matches_for_capability(capability_id, &viewer, first)?
             .into_iter()
@@ -199,10 +194,7 @@ impl MatchingQuery {
     ) -> Result<Match> {
         let need_id = decode_as(&need_id, NodeType::Need, "needId")?;
         let capability_id = decode_as(&capability_id, NodeType::Capability, "capabilityId")?;
-        access(ctx).await?.user_id()?;
-        let viewer = viewer(ctx).await?;
-        let app = app(ctx)?;
-        let engine = app.matcher.current(&app.db).await?;
+        let (viewer, engine) = signed_in_engine(ctx).await?;
         Ok(Match(engine.explain(need_id, capability_id, &viewer)?))
     }
 
@@ -219,10 +211,8 @@ impl MatchingQuery {
         let org_id = decode_as(&organization_id, NodeType::Organization, "organizationId")?;
         let first = match_count(first)?;
         access(ctx).await?.require_member(org_id)?;
-        let viewer = viewer(ctx).await?;
-        let app = app(ctx)?;
         let suggestions = {
-            let engine = app.matcher.current(&app.db).await?;
+            let (viewer, engine) = signed_in_engine(ctx).await?;
             engine.partner_suggestions(org_id, &viewer, first)
         };
         let mut orgs = loaders(ctx)?

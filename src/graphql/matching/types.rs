@@ -9,7 +9,7 @@ use entity::{
 
 use crate::{
     domain::{
-        matching::{self, NeedView, Viewer},
+        matching::{self, NeedView},
         money, needs,
     },
     graphql::{
@@ -33,11 +33,12 @@ pub struct Money {
 }
 
 impl Money {
-    fn of(tiyn: Option<i64>) -> Option<Money> {
-        tiyn.map(|t| Money {
-            amount: money::format(t),
+    /// An amount kept in tiyn.
+    pub fn from_tiyn(tiyn: i64) -> Money {
+        Money {
+            amount: money::format(tiyn),
             currency: money::CURRENCY.to_owned(),
-        })
+        }
     }
 }
 
@@ -52,8 +53,8 @@ pub struct MoneyRange {
 
 fn range(min: Option<i64>, max: Option<i64>) -> Option<MoneyRange> {
     (min.is_some() || max.is_some()).then(|| MoneyRange {
-        min: Money::of(min),
-        max: Money::of(max),
+        min: min.map(Money::from_tiyn),
+        max: max.map(Money::from_tiyn),
     })
 }
 
@@ -95,11 +96,7 @@ impl Need {
 
     /// The organisation that posted it.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
-        let org = loaders(ctx)?
-            .organizations
-            .load_one(self.0.organization_id)
-            .await?;
-        required(org.map(Organization), "organisation")
+        Organization::referenced(ctx, self.0.organization_id).await
     }
 
     /// Short title.
@@ -269,11 +266,7 @@ impl Capability {
 
     /// The organisation offering it.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
-        let org = loaders(ctx)?
-            .organizations
-            .load_one(self.0.organization_id)
-            .await?;
-        required(org.map(Organization), "organisation")
+        Organization::referenced(ctx, self.0.organization_id).await
     }
 
     /// Short title.
@@ -476,9 +469,4 @@ pub struct PartnerSuggestion {
     pub best_match: Match,
     /// How many of their needs and capabilities match each other.
     pub match_count: u32,
-}
-
-/// The matching viewer for the caller.
-pub async fn viewer(ctx: &Context<'_>) -> Result<Viewer> {
-    Ok(Viewer::of(&*access(ctx).await?))
 }

@@ -122,6 +122,14 @@ impl ScienceCity {
 /// GraphQL view of Organization; see the schema description on its `impl`.
 pub struct Organization(pub organization::Model);
 
+impl Organization {
+    /// The organisation a foreign key points at (batched through the request's loader).
+    pub async fn referenced(ctx: &Context<'_>, id: i64) -> Result<Organization> {
+        let org = loaders(ctx)?.organizations.load_one(id).await?;
+        required(org.map(Organization), "organisation")
+    }
+}
+
 /// An organisation on the platform: an enterprise, a university or R&D site, an investor, or a
 /// science city's Management Company.
 #[Object]

@@ -49,11 +49,6 @@ pub fn slot(session: &session::Model, index: i32) -> Slot {
     }
 }
 
-async fn organization(ctx: &Context<'_>, id: i64) -> Result<Organization> {
-    let org = loaders(ctx)?.organizations.load_one(id).await?;
-    required(org.map(Organization), "organisation")
-}
-
 /// GraphQL view of Session; see the schema description on its `impl`.
 pub struct Session(pub session::Model);
 
@@ -79,7 +74,7 @@ impl Session {
 
     /// The hosting organisation.
     async fn venue(&self, ctx: &Context<'_>) -> Result<Organization> {
-        organization(ctx, self.0.venue_organization_id).await
+        Organization::referenced(ctx, self.0.venue_organization_id).await
     }
 
     /// The science city it belongs to, if any.
@@ -196,7 +191,7 @@ pub struct SessionRegistration {
 impl SessionRegistration {
     /// The organisation.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
-        organization(ctx, self.row.organization_id).await
+        Organization::referenced(ctx, self.row.organization_id).await
     }
 
     /// Slot indices it is available in; shown to its members and the organiser only.
@@ -245,12 +240,12 @@ impl Meeting {
 
     /// The organisation that asked.
     async fn requester(&self, ctx: &Context<'_>) -> Result<Organization> {
-        organization(ctx, self.0.requester_id).await
+        Organization::referenced(ctx, self.0.requester_id).await
     }
 
     /// The organisation asked.
     async fn invitee(&self, ctx: &Context<'_>) -> Result<Organization> {
-        organization(ctx, self.0.invitee_id).await
+        Organization::referenced(ctx, self.0.invitee_id).await
     }
 
     /// The need it is about, if any and if the caller may see it.
