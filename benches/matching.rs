@@ -14,32 +14,18 @@ use std::{hint::black_box, time::Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use entity::need::{Confidentiality, NeedStatus};
 use kopir::domain::{
-    matching::{CapabilityProfile, Engine, NeedProfile, POSTING_BUDGET, Viewer, Weights},
+    access::Access,
+    matching::{CapabilityProfile, Engine, NeedProfile, POSTING_BUDGET, Weights},
     text::Localized,
 };
+use rand::{Rng as _, SeedableRng as _, rngs::StdRng};
 use serde_json::Value;
 
-/// A small deterministic generator (xorshift64*), enough for a benchmark corpus.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// An index in `0..n` with a Zipf-like (log-uniform) distribution.
-    fn zipf(&mut self, n: usize) -> usize {
-        ((n as f64).powf(self.unit()) as usize)
-            .saturating_sub(1)
-            .min(n - 1)
-    }
+/// An index in `0..n` with a Zipf-like (log-uniform) distribution.
+fn zipf(rng: &mut StdRng, n: usize) -> usize {
+    ((n as f64).powf(rng.random::<f64>()) as usize)
+        .saturating_sub(1)
+        .min(n - 1)
 }
 
 const FIELDS: [&str; 12] = [
@@ -70,10 +56,10 @@ fn vocabulary(set: &Value) -> Vec<String> {
 }
 
 fn corpus(size: usize, vocabulary: &[String], needs: &[NeedProfile]) -> Engine {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let phrase = |rng: &mut Rng, n: usize| {
+    let mut rng = StdRng::seed_from_u64(0x9E37_79B9_7F4A_7C15);
+    let phrase = |rng: &mut StdRng, n: usize| {
         (0..n)
-            .map(|_| vocabulary[rng.zipf(vocabulary.len())].as_str())
+            .map(|_| vocabulary[zipf(rng, vocabulary.len())].as_str())
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -81,7 +67,7 @@ fn corpus(size: usize, vocabulary: &[String], needs: &[NeedProfile]) -> Engine {
         .map(|i| {
             let title = phrase(&mut rng, 5);
             let description = phrase(&mut rng, 30);
-            let low = (rng.next() % 50 + 1) as i64 * 100_000_000;
+            let low = rng.random_range(1..=50_i64) * 100_000_000;
             CapabilityProfile {
                 id: i as i64 + 1,
                 organization_id: (i / 3) as i64 + 1000,
@@ -95,12 +81,12 @@ fn corpus(size: usize, vocabulary: &[String], needs: &[NeedProfile]) -> Engine {
                 },
                 keywords: vec![],
                 equipment: vec![],
-                fields: vec![FIELDS[rng.next() as usize % FIELDS.len()].to_owned()],
-                trl: Some((rng.next() % 9 + 1) as i16),
+                fields: vec![FIELDS[rng.random_range(0..FIELDS.len())].to_owned()],
+                trl: Some(rng.random_range(1..=9)),
                 price: (Some(low), Some(low * 3)),
-                capacity: (rng.next() % 4) as i32,
+                capacity: rng.random_range(0..4),
                 sectors: vec![],
-                active: !rng.next().is_multiple_of(10),
+                active: !rng.random_ratio(1, 10),
             }
         })
         .collect();
@@ -146,7 +132,7 @@ fn needs(set: &Value) -> Vec<NeedProfile> {
 }
 
 fn percentiles(engine: &Engine, needs: &[NeedProfile]) -> (f64, f64) {
-    let viewer = Viewer::default();
+    let viewer = Access::default();
     let mut times = Vec::new();
     for _ in 0..10 {
         for need in needs {
@@ -162,7 +148,7 @@ fn percentiles(engine: &Engine, needs: &[NeedProfile]) -> (f64, f64) {
 }
 
 fn top_ids(engine: &Engine, needs: &[NeedProfile]) -> Vec<Vec<i64>> {
-    let viewer = Viewer::default();
+    let viewer = Access::default();
     needs
         .iter()
         .map(|n| {
@@ -211,7 +197,7 @@ fn bench(c: &mut Criterion) {
             "  exact retrieval (every posting): p95 {exact_p95:.2} ms; the budgeted top 20 holds {:.1}% of the exact top 20",
             agree * 100.0
         );
-        let viewer = Viewer::default();
+        let viewer = Access::default();
         let need = needs[0].id;
         c.bench_function(&format!("matches_for_need top-20 of {size}"), |b| {
             b.iter(|| black_box(engine.matches_for_need(need, &viewer, 20)))

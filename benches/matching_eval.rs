@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use entity::need::{Confidentiality, NeedStatus, Sector};
 use kopir::domain::{
-    matching::{CapabilityProfile, Engine, NeedProfile, Viewer, Weights},
+    access::Access,
+    matching::{CapabilityProfile, Engine, NeedProfile, Weights},
     text::{Localized, fold},
 };
 use serde::Deserialize;
@@ -235,10 +236,7 @@ fn main() {
         &set,
         Weights::parse("text=1").unwrap_or_else(|e| panic!("{e}")),
     );
-    let admin = Viewer {
-        admin: true,
-        organizations: vec![],
-    };
+    let admin = Access::internal();
     let (mut s_bm25, mut s_full, mut s_text) =
         (Scores::default(), Scores::default(), Scores::default());
     let (mut x_bm25, mut x_full) = (Scores::default(), Scores::default());

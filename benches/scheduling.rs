@@ -6,18 +6,7 @@
 use std::{collections::HashMap, time::Instant};
 
 use kopir::domain::scheduling::{Problem, Request, exact, schedule, upper_bound};
-
-/// A small deterministic generator (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
-    }
-}
+use rand::{Rng as _, SeedableRng as _, rngs::StdRng};
 
 /// Participants available in about `available_pct`% of slots; requests between distinct
 /// random pairs with random scores.
@@ -29,24 +18,29 @@ fn instance(
     tables: usize,
     available_pct: u64,
 ) -> Problem {
-    let mut rng = Rng(seed);
+    let mut rng = StdRng::seed_from_u64(seed);
     let availability: HashMap<i64, Vec<bool>> = (0..orgs)
         .map(|o| {
             (
                 o as i64,
-                (0..slots).map(|_| rng.below(100) < available_pct).collect(),
+                (0..slots)
+                    .map(|_| rng.random_range(0..100_u64) < available_pct)
+                    .collect(),
             )
         })
         .collect();
     let mut out = Vec::with_capacity(requests);
     while out.len() < requests {
-        let (a, b) = (rng.below(orgs) as i64, rng.below(orgs) as i64);
+        let (a, b) = (
+            rng.random_range(0..orgs) as i64,
+            rng.random_range(0..orgs) as i64,
+        );
         if a != b {
             out.push(Request {
                 id: out.len() as i64 + 1,
                 a,
                 b,
-                score: rng.below(10_000) as f64 / 100.0,
+                score: rng.random_range(0..10_000_u32) as f64 / 100.0,
             });
         }
     }

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     app::{self, AppState},
-    config::{Layer, Settings},
+    config::{self, Layer},
     db,
     domain::accounts,
     graphql::{self, Mode},
@@ -58,7 +58,7 @@ enum Command {
 pub async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_tracing();
-    let settings = || Settings::load(cli.settings.clone(), cli.config.as_ref());
+    let settings = || config::load(cli.settings.clone(), cli.config.as_ref());
     match cli.command {
         Command::Serve => serve(settings()?).await,
         Command::Migrate => {
@@ -104,7 +104,7 @@ pub async fn run() -> anyhow::Result<()> {
     }
 }
 
-async fn serve(settings: Settings) -> anyhow::Result<()> {
+async fn serve(settings: app::Settings) -> anyhow::Result<()> {
     let app = app::build(&settings).await?;
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await

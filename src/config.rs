@@ -1,5 +1,7 @@
 //! Settings, loaded once at start-up: flags, then `KOPIR_*` environment variables, then an
-//! optional TOML config file, then defaults.
+//! optional TOML config file, then defaults. This module only assembles: each settings struct
+//! belongs to the module it configures ([`JwtSettings`], [`RateLimitSettings`], [`Weights`],
+//! and [`Settings`] for the service as a whole), and none of them imports this one.
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
@@ -7,7 +9,12 @@ use anyhow::{Context as _, bail};
 use secrecy::SecretString;
 use serde::Deserialize;
 
-use crate::{domain::matching::Weights, rate_limit::RateLimitSettings};
+pub use crate::app::Settings;
+use crate::{
+    app::rate_limit::RateLimitSettings,
+    auth::jwt::{JwtSettings, MIN_SECRET_BYTES},
+    domain::matching::Weights,
+};
 
 /// Default SQLite database, in the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://kopir.db";
@@ -104,151 +111,96 @@ impl Layer {
     }
 }
 
-/// Token settings.
-#[derive(Debug, Clone)]
-pub struct JwtSettings {
-    /// The signing secret, if configured; see [`crate::auth::jwt::signing_secret`] for the
-    /// generated development key.
-    pub secret: Option<SecretString>,
-    /// `kid` header of tokens signed with `secret`.
-    pub key_id: String,
-    /// Retired keys, by `kid`, accepted for verification only.
-    pub previous_keys: Vec<(String, SecretString)>,
-    /// `iss` claim issued and required.
-    pub issuer: String,
-    /// `aud` claim issued and required.
-    pub audience: String,
-    /// Access-token lifetime.
-    pub access_ttl: Duration,
-    /// Refresh-token lifetime.
-    pub refresh_ttl: Duration,
+/// Stacks the command-line layer over the config file (if any) and the defaults.
+pub fn load(cli: Layer, config_file: Option<&PathBuf>) -> anyhow::Result<Settings> {
+    let file = match config_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read config file {}", path.display()))?;
+            toml::from_str::<Layer>(&text)
+                .with_context(|| format!("invalid config file {}", path.display()))?
+        }
+        None => Layer::default(),
+    };
+    // `DATABASE_URL` is the conventional name; it ranks just below `KOPIR_DATABASE_URL`.
+    let conventional = Layer {
+        database_url: std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()),
+        ..Layer::default()
+    };
+    from_layer(cli.or(conventional).or(file))
 }
 
-/// Everything the service is configured with.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Address `serve` listens on.
-    pub listen: SocketAddr,
-    /// Database URL.
-    pub database_url: String,
-    /// Development mode (introspection and suggestions on).
-    pub dev: bool,
-    /// How long in-flight requests may run on after SIGTERM.
-    pub shutdown_grace: Duration,
-    /// Request rate limits.
-    pub rate_limits: RateLimitSettings,
-    /// How long a GraphQL request may run.
-    pub request_timeout: Duration,
-    /// Pool size.
-    pub db_max_connections: u32,
-    /// Token settings.
-    pub jwt: JwtSettings,
-    /// Matching factor weights.
-    pub matching_weights: Weights,
-}
-
-impl Settings {
-    /// Stacks the command-line layer over the config file (if any) and the defaults.
-    pub fn load(cli: Layer, config_file: Option<&PathBuf>) -> anyhow::Result<Settings> {
-        let file = match config_file {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read config file {}", path.display()))?;
-                toml::from_str::<Layer>(&text)
-                    .with_context(|| format!("invalid config file {}", path.display()))?
-            }
-            None => Layer::default(),
-        };
-        // `DATABASE_URL` is the conventional name; it ranks just below `KOPIR_DATABASE_URL`.
-        let conventional = Layer {
-            database_url: std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()),
-            ..Layer::default()
-        };
-        Self::from_layer(cli.or(conventional).or(file))
+/// Applies defaults and checks the result.
+pub fn from_layer(layer: Layer) -> anyhow::Result<Settings> {
+    let database_url = layer
+        .database_url
+        .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+    let sqlite = database_url.starts_with("sqlite:");
+    if !sqlite
+        && !database_url.starts_with("postgres://")
+        && !database_url.starts_with("postgresql://")
+    {
+        bail!("unsupported database URL scheme: expected sqlite:// or postgres://");
     }
-
-    /// Applies defaults and checks the result.
-    pub fn from_layer(layer: Layer) -> anyhow::Result<Settings> {
-        let database_url = layer
-            .database_url
-            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        let sqlite = database_url.starts_with("sqlite:");
-        if !sqlite
-            && !database_url.starts_with("postgres://")
-            && !database_url.starts_with("postgresql://")
-        {
-            bail!("unsupported database URL scheme: expected sqlite:// or postgres://");
+    let secret = layer.jwt_secret.map(SecretString::from);
+    if let Some(secret) = &secret {
+        use secrecy::ExposeSecret as _;
+        if secret.expose_secret().len() < MIN_SECRET_BYTES {
+            bail!(
+                "the JWT secret must be at least {} bytes long",
+                MIN_SECRET_BYTES
+            );
         }
-        let secret = layer.jwt_secret.map(SecretString::from);
-        if let Some(secret) = &secret {
-            use secrecy::ExposeSecret as _;
-            if secret.expose_secret().len() < crate::auth::jwt::MIN_SECRET_BYTES {
-                bail!(
-                    "the JWT secret must be at least {} bytes long",
-                    crate::auth::jwt::MIN_SECRET_BYTES
-                );
-            }
-        }
-        let key_id = layer.jwt_key_id.unwrap_or_else(|| "k1".to_owned());
-        let mut previous_keys = Vec::new();
-        for entry in layer.jwt_previous_keys.unwrap_or_default() {
-            let Some((kid, secret)) = entry.split_once(':').filter(|(k, _)| !k.is_empty()) else {
-                bail!("each previous JWT key is `kid:secret`");
-            };
-            if secret.len() < crate::auth::jwt::MIN_SECRET_BYTES {
-                bail!(
-                    "the previous JWT key {kid:?} must be at least {} bytes long",
-                    crate::auth::jwt::MIN_SECRET_BYTES
-                );
-            }
-            if kid == key_id {
-                bail!("the previous JWT key {kid:?} has the current key's id");
-            }
-            previous_keys.push((kid.to_owned(), SecretString::from(secret.to_owned())));
-        }
-        let matching_weights = match &layer.matching_weights {
-            Some(spec) => {
-                Weights::parse(spec).map_err(|e| anyhow::anyhow!("matching weights: {e}"))?
-            }
-            None => Weights::default(),
+    }
+    let key_id = layer.jwt_key_id.unwrap_or_else(|| "k1".to_owned());
+    let mut previous_keys = Vec::new();
+    for entry in layer.jwt_previous_keys.unwrap_or_default() {
+        let Some((kid, secret)) = entry.split_once(':').filter(|(k, _)| !k.is_empty()) else {
+            bail!("each previous JWT key is `kid:secret`");
         };
-        Ok(Settings {
-            matching_weights,
-            listen: layer
-                .listen
-                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
-            db_max_connections: layer
-                .db_max_connections
-                .unwrap_or(if sqlite { 8 } else { 16 }),
-            database_url,
-            dev: layer.dev.unwrap_or(false),
-            shutdown_grace: Duration::from_secs(layer.shutdown_grace_secs.unwrap_or(25)),
-            request_timeout: Duration::from_secs(layer.request_timeout_secs.unwrap_or(30).max(1)),
-            rate_limits: RateLimitSettings {
-                per_subject_per_minute: layer.rate_limit_per_user.unwrap_or(600).max(1),
-                per_ip_per_minute: layer.rate_limit_per_ip.unwrap_or(3000).max(1),
-            },
-            jwt: JwtSettings {
-                secret,
-                key_id,
-                previous_keys,
-                issuer: layer.jwt_issuer.unwrap_or_else(|| "kopir".to_owned()),
-                audience: layer.jwt_audience.unwrap_or_else(|| "kopir-api".to_owned()),
-                access_ttl: Duration::from_secs(layer.access_token_ttl_secs.unwrap_or(15 * 60)),
-                refresh_ttl: Duration::from_secs(
-                    layer.refresh_token_ttl_secs.unwrap_or(30 * 24 * 3600),
-                ),
-            },
-        })
+        if secret.len() < MIN_SECRET_BYTES {
+            bail!(
+                "the previous JWT key {kid:?} must be at least {} bytes long",
+                MIN_SECRET_BYTES
+            );
+        }
+        if kid == key_id {
+            bail!("the previous JWT key {kid:?} has the current key's id");
+        }
+        previous_keys.push((kid.to_owned(), SecretString::from(secret.to_owned())));
     }
-
-    /// The SQLite database file, if the database is an SQLite file (not `:memory:`).
-    pub fn sqlite_path(&self) -> Option<PathBuf> {
-        let rest = self.database_url.strip_prefix("sqlite:")?;
-        let path = rest.trim_start_matches("//");
-        let path = path.split('?').next().unwrap_or(path);
-        (!path.is_empty() && !path.contains(":memory:")).then(|| PathBuf::from(path))
-    }
+    let matching_weights = match &layer.matching_weights {
+        Some(spec) => Weights::parse(spec).map_err(|e| anyhow::anyhow!("matching weights: {e}"))?,
+        None => Weights::default(),
+    };
+    Ok(Settings {
+        matching_weights,
+        listen: layer
+            .listen
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+        db_max_connections: layer
+            .db_max_connections
+            .unwrap_or(if sqlite { 8 } else { 16 }),
+        database_url,
+        dev: layer.dev.unwrap_or(false),
+        shutdown_grace: Duration::from_secs(layer.shutdown_grace_secs.unwrap_or(25)),
+        request_timeout: Duration::from_secs(layer.request_timeout_secs.unwrap_or(30).max(1)),
+        rate_limits: RateLimitSettings {
+            per_subject_per_minute: layer.rate_limit_per_user.unwrap_or(600).max(1),
+            per_ip_per_minute: layer.rate_limit_per_ip.unwrap_or(3000).max(1),
+        },
+        jwt: JwtSettings {
+            secret,
+            key_id,
+            previous_keys,
+            issuer: layer.jwt_issuer.unwrap_or_else(|| "kopir".to_owned()),
+            audience: layer.jwt_audience.unwrap_or_else(|| "kopir-api".to_owned()),
+            access_ttl: Duration::from_secs(layer.access_token_ttl_secs.unwrap_or(15 * 60)),
+            refresh_ttl: Duration::from_secs(
+                layer.refresh_token_ttl_secs.unwrap_or(30 * 24 * 3600),
+            ),
+        },
+    })
 }
 
 #[cfg(test)]
@@ -266,7 +218,7 @@ mod tests {
             jwt_issuer: Some("from-file".into()),
             ..Layer::default()
         };
-        let s = Settings::from_layer(cli.or(file)).expect("valid settings");
+        let s = from_layer(cli.or(file)).expect("valid settings");
         assert_eq!(s.listen.to_string(), "0.0.0.0:9000");
         assert_eq!(s.jwt.issuer, "from-file");
         assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
@@ -280,18 +232,18 @@ mod tests {
             jwt_secret: Some("x".repeat(31)),
             ..Layer::default()
         };
-        let err = Settings::from_layer(short).expect_err("31-byte secret");
+        let err = from_layer(short).expect_err("31-byte secret");
         assert!(err.to_string().contains("at least 32 bytes"), "{err}");
         let ok = Layer {
             jwt_secret: Some("x".repeat(32)),
             ..Layer::default()
         };
-        assert!(Settings::from_layer(ok).is_ok());
+        assert!(from_layer(ok).is_ok());
         let mysql = Layer {
             database_url: Some("mysql://localhost/kopir".into()),
             ..Layer::default()
         };
-        assert!(Settings::from_layer(mysql).is_err());
+        assert!(from_layer(mysql).is_err());
     }
 
     #[test]
@@ -300,7 +252,7 @@ mod tests {
             jwt_previous_keys: Some(keys.iter().map(|k| (*k).to_owned()).collect()),
             ..Layer::default()
         };
-        let s = Settings::from_layer(layer(&[&format!("k0:{}", "s".repeat(32))])).expect("valid");
+        let s = from_layer(layer(&[&format!("k0:{}", "s".repeat(32))])).expect("valid");
         assert_eq!(s.jwt.previous_keys.len(), 1);
         assert_eq!(s.jwt.previous_keys[0].0, "k0");
         for bad in [
@@ -309,7 +261,7 @@ mod tests {
             format!(":{}", "s".repeat(32)),
             format!("k1:{}", "s".repeat(32)),
         ] {
-            assert!(Settings::from_layer(layer(&[&bad])).is_err(), "{bad}");
+            assert!(from_layer(layer(&[&bad])).is_err(), "{bad}");
         }
     }
 

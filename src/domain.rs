@@ -1,14 +1,17 @@
-//! Business rules, free of GraphQL: each function takes a connection (or transaction) and the
-//! caller's [`access::Access`], checks the rules and writes or reads rows.
+//! Business rules, free of GraphQL and HTTP: each function takes a connection (or transaction)
+//! and the caller's [`access::Access`], checks the rules and writes or reads rows. One room per
+//! feature, named as in `graphql/` and `entity/`; `tests/architecture.rs` keeps web crates out.
 
 pub mod access;
 pub mod accounts;
+pub mod batch;
 pub mod bin;
 pub mod capabilities;
 pub mod deals;
 pub mod indicators;
 pub mod listings;
 pub mod matching;
+pub mod meetings;
 pub mod money;
 pub mod needs;
 pub mod organizations;
@@ -20,6 +23,19 @@ pub mod science_cities;
 pub mod sessions;
 pub mod taxonomy;
 pub mod text;
+
+use sea_orm::DatabaseConnection;
+
+/// What the domain works with, built once at start-up and shared by every request.
+#[derive(Debug)]
+pub struct Services {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// Token keys and lifetimes.
+    pub tokens: accounts::TokenConfig,
+    /// The matching engine, kept equal to the database.
+    pub matcher: matching::store::Matcher,
+}
 
 /// A change to an optional field: leave it, clear it, or set it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,13 +1,78 @@
 //! The one error type. Every failure a client can see is an [`AppError`]; each variant maps to an
-//! `extensions.code` from the API contract. Internal errors keep their source for the log and show
+//! [`ErrorCode`] from the API contract. Internal errors keep their source for the log and show
 //! the client only "internal error", so SQL, paths and driver text never leak.
+//!
+//! This module is plain Rust: the GraphQL mapping lives in `graphql/error.rs` and the HTTP one in
+//! `app/error.rs`, so the domain that returns these errors knows nothing of either.
 
-use async_graphql::ErrorExtensions;
-use axum::{
-    http::StatusCode,
-    response::{IntoResponse as _, Response},
-};
 use sea_orm::{DbErr, SqlErr};
+
+/// The `extensions.code` values of the API contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumIter)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// No valid credentials.
+    Unauthenticated,
+    /// Authenticated, but not allowed.
+    Forbidden,
+    /// Absent, or hidden from the caller.
+    NotFound,
+    /// The input breaks a rule.
+    BadUserInput,
+    /// An optimistic write named a stale version.
+    VersionConflict,
+    /// A booking lost a race for a slot or table.
+    SlotConflict,
+    /// Too many requests.
+    RateLimited,
+    /// The database cannot be reached.
+    DbUnavailable,
+    /// Anything else.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The code as clients see it, e.g. `BAD_USER_INPUT`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Which rule of the current state refused a well-formed input, sent as `extensions.reason`
+/// beside `BAD_USER_INPUT`. Clients switch on these names; the README lists every one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumIter)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum Reason {
+    /// The session takes no more registrations or requests.
+    RegistrationClosed,
+    /// A participant's slot is already held by a booked meeting.
+    SlotBooked,
+    /// The session has as many participants as it has room for.
+    SessionFull,
+    /// The organisation is not registered for the session.
+    NotRegistered,
+    /// A live request between the same two organisations exists already.
+    AlreadyRequested,
+    /// The meeting is not in a status that allows this.
+    WrongStatus,
+    /// A party is not available in the slot asked for.
+    NotAvailable,
+    /// Financing lines would add up to more than the deal's value.
+    FinancingExceedsValue,
+    /// The deal's stage cannot move to the one asked for.
+    InvalidTransition,
+    /// The deal is completed, cancelled or expired and takes no more changes.
+    DealClosed,
+    /// The indicator is computed from the platform's data and takes no recorded values.
+    ComputedIndicator,
+}
+
+impl Reason {
+    /// The reason as clients see it, e.g. `SESSION_FULL`.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
 
 /// A failure that reaches a client.
 #[derive(Debug, thiserror::Error)]
@@ -35,8 +100,8 @@ pub enum AppError {
     Rule {
         /// Input field path, where one input is at fault.
         field: Option<&'static str>,
-        /// A stable, machine-readable name of the rule, e.g. `SESSION_FULL`.
-        reason: &'static str,
+        /// Which rule.
+        reason: Reason,
         /// What is wrong, in words a client can show.
         message: String,
     },
@@ -68,11 +133,7 @@ impl AppError {
     }
 
     /// A `BAD_USER_INPUT` error naming the rule (`reason`) the request breaks.
-    pub fn rule(
-        field: Option<&'static str>,
-        reason: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn rule(field: Option<&'static str>, reason: Reason, message: impl Into<String>) -> Self {
         Self::Rule {
             field,
             reason,
@@ -80,17 +141,51 @@ impl AppError {
         }
     }
 
+    /// A row a foreign key guarantees is missing: an inconsistency inside Kopir, never the
+    /// client's doing.
+    pub fn missing_row(what: &'static str) -> Self {
+        Self::Internal(anyhow::anyhow!(
+            "{what} referenced by a foreign key is missing"
+        ))
+    }
+
     /// The `extensions.code` clients switch on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::Unauthenticated(_) => "UNAUTHENTICATED",
-            Self::Forbidden(_) => "FORBIDDEN",
-            Self::NotFound(_) => "NOT_FOUND",
-            Self::BadUserInput { .. } | Self::Rule { .. } => "BAD_USER_INPUT",
-            Self::SlotConflict(_) => "SLOT_CONFLICT",
-            Self::VersionConflict(_) => "VERSION_CONFLICT",
-            Self::DbUnavailable(_) => "DB_UNAVAILABLE",
-            Self::Internal(_) => "INTERNAL",
+            Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::BadUserInput { .. } | Self::Rule { .. } => ErrorCode::BadUserInput,
+            Self::SlotConflict(_) => ErrorCode::SlotConflict,
+            Self::VersionConflict(_) => ErrorCode::VersionConflict,
+            Self::DbUnavailable(_) => ErrorCode::DbUnavailable,
+            Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The input field at fault, if one is.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::BadUserInput { field, .. } | Self::Rule { field, .. } => *field,
+            _ => None,
+        }
+    }
+
+    /// The rule that refused the input, if one did.
+    pub fn reason(&self) -> Option<Reason> {
+        match self {
+            Self::Rule { reason, .. } => Some(*reason),
+            _ => None,
+        }
+    }
+
+    /// Logs what the client will not see: the source of an internal error, or why the
+    /// database is unavailable. Called once, where the error leaves the service.
+    pub fn log(&self) {
+        match self {
+            Self::Internal(source) => tracing::error!(error = ?source, "internal error"),
+            Self::DbUnavailable(source) => tracing::warn!(error = %source, "database unavailable"),
+            _ => {}
         }
     }
 
@@ -107,18 +202,6 @@ impl AppError {
             _ => db_err.into(),
         }
     }
-}
-
-/// An HTTP response whose body is a GraphQL response carrying one error, for refusals made
-/// around GraphQL execution rather than inside it (authentication, content type, rate limits,
-/// outages, timeouts, panics), so clients read `extensions.code` the same way everywhere.
-pub fn http_error(status: StatusCode, code: &str, message: &str) -> Response {
-    crate::telemetry::count_error(code);
-    let body = serde_json::json!({
-        "data": null,
-        "errors": [{ "message": message, "extensions": { "code": code } }],
-    });
-    (status, axum::Json(body)).into_response()
 }
 
 impl From<DbErr> for AppError {
@@ -149,32 +232,5 @@ fn is_unavailable(err: &DbErr) -> bool {
             }
         }
         _ => false,
-    }
-}
-
-impl From<AppError> for async_graphql::Error {
-    fn from(err: AppError) -> Self {
-        match &err {
-            AppError::Internal(source) => tracing::error!(error = ?source, "internal error"),
-            AppError::DbUnavailable(source) => {
-                tracing::warn!(error = %source, "database unavailable")
-            }
-            _ => {}
-        }
-        let code = err.code();
-        let (field, reason) = match &err {
-            AppError::BadUserInput { field, .. } => (*field, None),
-            AppError::Rule { field, reason, .. } => (*field, Some(*reason)),
-            _ => (None, None),
-        };
-        async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
-            ext.set("code", code);
-            if let Some(field) = field {
-                ext.set("field", field);
-            }
-            if let Some(reason) = reason {
-                ext.set("reason", reason);
-            }
-        })
     }
 }

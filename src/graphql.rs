@@ -2,17 +2,26 @@
 //! `graphql/` (each area's resolvers are thin: parse, call one domain function, map).
 
 pub mod accounts;
+pub mod capabilities;
 pub mod connection;
 pub mod deals;
+mod error;
 pub mod ids;
 pub mod indicators;
 mod limits;
 pub mod loaders;
 pub mod localized;
 pub mod matching;
+pub mod meetings;
+pub mod money;
+pub mod needs;
 mod node;
-pub mod registry;
+pub mod organizations;
+pub mod potential;
+pub mod regions;
+pub mod science_cities;
 pub mod sessions;
+pub mod taxonomy;
 
 use std::sync::{Arc, LazyLock};
 
@@ -24,9 +33,9 @@ use async_graphql::{
 use tokio::sync::Mutex;
 
 use crate::{
-    app::App,
     auth::Viewer,
-    domain::{access::Access, text::Lang},
+    domain::{Services, access::Access, text::Lang},
+    error::{AppError, ErrorCode},
 };
 
 /// Every query field.
@@ -34,22 +43,32 @@ use crate::{
 pub struct Query(
     accounts::AccountQuery,
     node::NodeQuery,
-    registry::RegistryQuery,
+    regions::RegionQuery,
+    science_cities::ScienceCityQuery,
+    organizations::OrganizationQuery,
+    taxonomy::TaxonomyQuery,
+    needs::NeedQuery,
+    capabilities::CapabilityQuery,
     matching::MatchingQuery,
     sessions::SessionQuery,
     deals::DealQuery,
     indicators::IndicatorQuery,
+    potential::PotentialQuery,
 );
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     accounts::AccountMutation,
-    registry::RegistryMutation,
-    matching::MatchingMutation,
+    organizations::OrganizationMutation,
+    science_cities::ScienceCityMutation,
+    needs::NeedMutation,
+    capabilities::CapabilityMutation,
     sessions::SessionMutation,
+    meetings::MeetingMutation,
     deals::DealMutation,
     indicators::IndicatorMutation,
+    potential::PotentialMutation,
 );
 
 /// Kopir's schema type.
@@ -86,15 +105,15 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 }
 
 /// The schema serving `POST` requests.
-pub fn schema(app: Arc<App>, mode: Mode) -> KopirSchema {
-    configure(schema_builder(), app, mode).finish()
+pub fn schema(services: Arc<Services>, mode: Mode) -> KopirSchema {
+    configure(schema_builder(), services, mode).finish()
 }
 
 /// The schema serving `GET` requests.
-pub fn read_only_schema(app: Arc<App>, mode: Mode) -> ReadOnlySchema {
+pub fn read_only_schema(services: Arc<Services>, mode: Mode) -> ReadOnlySchema {
     configure(
         Schema::build(Query::default(), EmptyMutation, EmptySubscription),
-        app,
+        services,
         mode,
     )
     .finish()
@@ -103,7 +122,7 @@ pub fn read_only_schema(app: Arc<App>, mode: Mode) -> ReadOnlySchema {
 /// Limits, error codes and mode, shared by both schemas so they cannot drift apart.
 fn configure<M: async_graphql::ObjectType + 'static>(
     builder: SchemaBuilder<Query, M, EmptySubscription>,
-    app: Arc<App>,
+    services: Arc<Services>,
     mode: Mode,
 ) -> SchemaBuilder<Query, M, EmptySubscription> {
     let builder = builder
@@ -113,7 +132,7 @@ fn configure<M: async_graphql::ObjectType + 'static>(
         .extension(ErrorCodes)
         .extension(limits::SelectionLimit)
         .extension(crate::telemetry::OperationMetrics::new())
-        .data(app);
+        .data(services);
     match mode {
         Mode::Production => builder.disable_introspection().disable_suggestions(),
         Mode::Development => builder,
@@ -153,9 +172,9 @@ pub fn request<'a>(ctx: &'a Context<'_>) -> &'a RequestCtx {
     ctx.data_opt::<RequestCtx>().unwrap_or(&ANONYMOUS)
 }
 
-/// The application's shared services.
-pub fn app<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Arc<App>> {
-    ctx.data::<Arc<App>>()
+/// The domain's shared services.
+pub fn services<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Arc<Services>> {
+    ctx.data::<Arc<Services>>()
 }
 
 /// The caller's access, loaded from the database at most once per request (until
@@ -168,7 +187,7 @@ pub async fn access(ctx: &Context<'_>) -> async_graphql::Result<Arc<Access>> {
     }
     let access = Arc::new(match request.viewer {
         Viewer::Anonymous => Access::default(),
-        Viewer::User(id) => Access::load(&app(ctx)?.db, id).await?,
+        Viewer::User(id) => Access::load(&services(ctx)?.db, id).await?,
     });
     *cached = Some(access.clone());
     Ok(access)
@@ -183,12 +202,7 @@ pub async fn forget_access(ctx: &Context<'_>) {
 /// A row a foreign key guarantees. Its absence is an inconsistency inside Kopir, never the
 /// client's doing, so it is `INTERNAL` (a bare string error would be coded `BAD_USER_INPUT`).
 pub fn required<T>(row: Option<T>, what: &'static str) -> async_graphql::Result<T> {
-    row.ok_or_else(|| {
-        crate::error::AppError::Internal(anyhow::anyhow!(
-            "{what} referenced by a foreign key is missing"
-        ))
-        .into()
-    })
+    row.ok_or_else(|| AppError::missing_row(what).into())
 }
 
 /// Reads an optional input field where omitted keeps, `null` clears and a value sets.
@@ -234,7 +248,7 @@ impl Extension for ErrorCodes {
 fn add_default_code(error: &mut ServerError) {
     let extensions = error.extensions.get_or_insert_with(Default::default);
     if extensions.get("code").is_none() {
-        extensions.set("code", "BAD_USER_INPUT");
+        extensions.set("code", ErrorCode::BadUserInput.as_str());
     }
     if let Some(async_graphql::Value::String(code)) = extensions.get("code") {
         crate::telemetry::count_error(code);

@@ -3,14 +3,10 @@
 
 pub mod app;
 pub mod auth;
-pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
-pub mod graphiql;
 pub mod graphql;
-pub mod health;
-pub mod rate_limit;
 pub mod telemetry;

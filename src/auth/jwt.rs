@@ -5,22 +5,38 @@
 use std::{collections::HashMap, path::Path};
 
 use anyhow::{Context as _, bail};
-use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    config::{JwtSettings, Settings},
-    error::{AppError, AppResult},
-};
+use crate::error::{AppError, AppResult};
 
 /// Secrets shorter than this are refused at start-up: HS256 needs at least 256 bits of key.
 pub const MIN_SECRET_BYTES: usize = 32;
 /// Clock skew tolerated on `exp` and `nbf`.
 pub const LEEWAY_SECS: u64 = 30;
 const ALGORITHM: Algorithm = Algorithm::HS256;
+
+/// Token settings, assembled by `config`.
+#[derive(Debug, Clone)]
+pub struct JwtSettings {
+    /// The signing secret, if configured; see [`signing_secret`] for the generated development
+    /// key.
+    pub secret: Option<SecretString>,
+    /// `kid` header of tokens signed with `secret`.
+    pub key_id: String,
+    /// Retired keys, by `kid`, accepted for verification only.
+    pub previous_keys: Vec<(String, SecretString)>,
+    /// `iss` claim issued and required.
+    pub issuer: String,
+    /// `aud` claim issued and required.
+    pub audience: String,
+    /// Access-token lifetime.
+    pub access_ttl: std::time::Duration,
+    /// Refresh-token lifetime.
+    pub refresh_ttl: std::time::Duration,
+}
 
 /// The claims of an access token.
 #[derive(Debug, Serialize, Deserialize)]
@@ -143,16 +159,22 @@ impl JwtKeys {
 /// generated on first start and kept beside the database file (so the first run needs no set-up
 /// and tokens survive restarts). PostgreSQL deployments run several replicas that must share
 /// one key, so there a key must be configured.
-pub fn signing_secret(settings: &Settings) -> anyhow::Result<SecretString> {
-    if let Some(secret) = &settings.jwt.secret {
+/// `sqlite` says whether the database is SQLite, and `sqlite_file` names its file (`None` for an
+/// in-memory database).
+pub fn signing_secret(
+    settings: &JwtSettings,
+    sqlite: bool,
+    sqlite_file: Option<&Path>,
+) -> anyhow::Result<SecretString> {
+    if let Some(secret) = &settings.secret {
         return Ok(secret.clone());
     }
-    if !settings.database_url.starts_with("sqlite:") {
+    if !sqlite {
         bail!("no JWT secret configured: set KOPIR_JWT_SECRET (at least {MIN_SECRET_BYTES} bytes)");
     }
-    match settings.sqlite_path() {
+    match sqlite_file {
         Some(db_path) => {
-            let mut key_path = db_path.into_os_string();
+            let mut key_path = db_path.as_os_str().to_owned();
             key_path.push(".jwt-key");
             load_or_create_key(Path::new(&key_path))
         }
@@ -166,13 +188,13 @@ pub fn signing_secret(settings: &Settings) -> anyhow::Result<SecretString> {
 }
 
 fn random_secret() -> SecretString {
-    let mut bytes = [0u8; 48];
     #[expect(
         clippy::expect_used,
         reason = "start-up only; no randomness means no safe keys"
     )]
-    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
-    SecretString::from(URL_SAFE_NO_PAD.encode(bytes))
+    let secret =
+        crate::auth::random_token::<48>().expect("the operating system's random source failed");
+    SecretString::from(secret)
 }
 
 fn load_or_create_key(path: &Path) -> anyhow::Result<SecretString> {

@@ -1,10 +1,10 @@
-//! Who may do what. [`Access`] is the caller's identity with their platform role and
-//! memberships, loaded once per request; the checks here are pure so every domain function asks
-//! the same questions the same way.
+//! Who may do what, and who may see what. [`Access`] is the caller's identity with their
+//! platform role and memberships, loaded once per request; the checks here are pure so every
+//! domain function (matching included) asks the same questions the same way.
 
 use std::collections::HashMap;
 
-use entity::{membership, membership::MembershipRole, user_account};
+use entity::{membership, membership::MembershipRole, need::Confidentiality, user_account};
 use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _};
 
 use crate::error::{AppError, AppResult};
@@ -16,6 +16,19 @@ pub struct Access {
     pub user: Option<user_account::Model>,
     /// The caller's role in each organisation they belong to.
     pub memberships: HashMap<i64, MembershipRole>,
+    /// The service's own reads (see [`Access::internal`]).
+    internal: bool,
+}
+
+/// How much of a need a caller may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NeedView {
+    /// Everything.
+    Full,
+    /// Title and fields of science only.
+    Teaser,
+    /// Nothing; it does not exist for this caller.
+    Hidden,
 }
 
 impl Access {
@@ -35,7 +48,30 @@ impl Access {
         Ok(Access {
             user: Some(user),
             memberships,
+            internal: false,
         })
+    }
+
+    /// An anonymous caller belonging to `organizations` (as a plain member), for pure code and
+    /// its tests.
+    pub fn member_of(organizations: impl IntoIterator<Item = i64>) -> Access {
+        Access {
+            memberships: organizations
+                .into_iter()
+                .map(|org| (org, MembershipRole::Member))
+                .collect(),
+            ..Access::default()
+        }
+    }
+
+    /// Sees everything and may do nothing: the service's own reads of data a caller's request
+    /// has already been checked against (e.g. scoring a pair both parties proposed). It has no
+    /// user, so every `require_*` refuses it.
+    pub fn internal() -> Access {
+        Access {
+            internal: true,
+            ..Access::default()
+        }
     }
 
     /// The signed-in user's id, or `UNAUTHENTICATED`.
@@ -48,7 +84,12 @@ impl Access {
 
     /// Whether the caller acts for the Management Company across the platform.
     pub fn is_platform_admin(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.is_platform_admin)
+        self.internal || self.user.as_ref().is_some_and(|u| u.is_platform_admin)
+    }
+
+    /// Whether the caller acts for `organization_id`: a member, or a platform admin.
+    fn acts_for(&self, organization_id: i64) -> bool {
+        self.is_platform_admin() || self.memberships.contains_key(&organization_id)
     }
 
     /// `UNAUTHENTICATED` for anonymous callers, `FORBIDDEN` for everyone but platform admins.
@@ -91,7 +132,33 @@ impl Access {
 
     /// Members' identities (names, e-mails) are visible to fellow members and platform admins.
     pub fn can_see_members(&self, organization_id: i64) -> bool {
-        self.is_platform_admin() || self.memberships.contains_key(&organization_id)
+        self.acts_for(organization_id)
+    }
+
+    /// How much the caller may read of a need of `owner` with `confidentiality`, shared with
+    /// `shared_with`: public needs in full; teasers' title and fields; confidential ones not at
+    /// all, except for the owner, platform admins and the organisations it is shared with.
+    pub fn need_view(
+        &self,
+        owner: i64,
+        confidentiality: Confidentiality,
+        shared_with: &[i64],
+    ) -> NeedView {
+        if confidentiality == Confidentiality::Public
+            || self.acts_for(owner)
+            || shared_with.iter().any(|o| self.memberships.contains_key(o))
+        {
+            NeedView::Full
+        } else if confidentiality == Confidentiality::Teaser {
+            NeedView::Teaser
+        } else {
+            NeedView::Hidden
+        }
+    }
+
+    /// Whether the caller may see a capability of `owner` (inactive ones: owners and admins).
+    pub fn sees_capability(&self, owner: i64, active: bool) -> bool {
+        active || self.acts_for(owner)
     }
 
     /// A user's profile is visible to the user, platform admins, and anyone sharing an

@@ -1,12 +1,11 @@
-//! Accounts and sessions: registration, sign-in, refresh-token rotation, sign-out, and the
+//! Accounts and sign-ins: registration, sign-in, refresh-token rotation, sign-out, and the
 //! bootstrap of the first platform admin.
 //!
-//! A session is a short-lived access token (JWT, stateless) plus a long-lived refresh token
+//! A sign-in is a short-lived access token (JWT, stateless) plus a long-lived refresh token
 //! (random, stored only as a SHA-256 hash). Each refresh uses the token up and issues a new one in
 //! the same family; presenting a used token again means it was stolen or replayed, so the whole
 //! family is revoked (OAuth 2.0 Security BCP, refresh-token rotation).
 
-use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use entity::{refresh_token, user_account};
 use sea_orm::{
@@ -16,7 +15,7 @@ use sea_orm::{
 use sha2::{Digest as _, Sha256};
 
 use crate::{
-    auth::{jwt::JwtKeys, password},
+    auth::{jwt::JwtKeys, password, random_token},
     db,
     error::{AppError, AppResult},
 };
@@ -26,16 +25,16 @@ pub const PASSWORD_MIN: usize = 8;
 /// Longest password accepted; bounds the hashing work an attacker can ask for.
 pub const PASSWORD_MAX: usize = 128;
 
-/// A signed-in session handed to the client.
+/// A sign-in handed to the client.
 #[derive(Debug, Clone)]
-pub struct Session {
+pub struct SignIn {
     /// The user.
     pub user: user_account::Model,
     /// Bearer token for API calls.
     pub access_token: String,
     /// When the access token expires.
     pub access_expires_at: DateTime<Utc>,
-    /// Token to obtain the next session with `refreshToken`.
+    /// Token to obtain the next sign-in with `refreshToken`.
     pub refresh_token: String,
     /// When the refresh token expires.
     pub refresh_expires_at: DateTime<Utc>,
@@ -108,10 +107,10 @@ pub async fn register(
     email: &str,
     password: String,
     display_name: &str,
-) -> AppResult<Session> {
+) -> AppResult<SignIn> {
     let user = create_user(db, normalize_email(email)?, password, display_name, false).await?;
     tracing::info!(user_id = user.id, "account registered");
-    start_session(db, tokens, user, random_token()?).await
+    start_sign_in(db, tokens, user, random_token::<32>()?).await
 }
 
 /// Checks the password and display name and inserts the account; the unique index settles a
@@ -147,7 +146,7 @@ pub async fn login(
     tokens: &TokenConfig,
     email: &str,
     password: String,
-) -> AppResult<Session> {
+) -> AppResult<SignIn> {
     const REFUSED: AppError = AppError::Unauthenticated("wrong e-mail or password");
     let user = user_account::Entity::find()
         .filter(user_account::Column::Email.eq(email.trim().to_lowercase()))
@@ -159,17 +158,17 @@ pub async fn login(
         .map_or(password::DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
     let matches = password::verify(password, stored).await?;
     match user {
-        Some(user) if matches => start_session(db, tokens, user, random_token()?).await,
+        Some(user) if matches => start_sign_in(db, tokens, user, random_token::<32>()?).await,
         _ => Err(REFUSED),
     }
 }
 
-/// Exchanges a refresh token for a new session; the presented token stops working.
+/// Exchanges a refresh token for a new sign-in; the presented token stops working.
 pub async fn refresh(
     db: &DatabaseConnection,
     tokens: &TokenConfig,
     presented: &str,
-) -> AppResult<Session> {
+) -> AppResult<SignIn> {
     let now = Utc::now();
     let txn = db::begin_write(db).await?;
     let row = refresh_token::Entity::find()
@@ -211,12 +210,12 @@ pub async fn refresh(
         .one(&txn)
         .await?
         .ok_or(AppError::Unauthenticated("the account no longer exists"))?;
-    let session = start_session(&txn, tokens, user, row.family_id).await?;
+    let sign_in = start_sign_in(&txn, tokens, user, row.family_id).await?;
     txn.commit().await?;
-    Ok(session)
+    Ok(sign_in)
 }
 
-/// Revokes the session the refresh token belongs to, or every session of its user; returns how
+/// Revokes the sign-in the refresh token belongs to, or every sign-in of its user; returns how
 /// many live refresh tokens were revoked (0 when already signed out). Used tokens are dead
 /// already and are left as they are.
 pub async fn logout(
@@ -267,14 +266,14 @@ pub async fn bootstrap_admin(
     ))
 }
 
-async fn start_session(
+async fn start_sign_in(
     db: &impl ConnectionTrait,
     tokens: &TokenConfig,
     user: user_account::Model,
     family_id: String,
-) -> AppResult<Session> {
+) -> AppResult<SignIn> {
     let (access_token, access_expires_at) = tokens.jwt.issue(user.id)?;
-    let refresh_token = random_token()?;
+    let refresh_token = random_token::<32>()?;
     let now = Utc::now();
     let refresh_expires_at = now + tokens.refresh_ttl;
     refresh_token::ActiveModel {
@@ -287,7 +286,7 @@ async fn start_session(
     }
     .insert(db)
     .await?;
-    Ok(Session {
+    Ok(SignIn {
         user,
         access_token,
         access_expires_at,
@@ -308,13 +307,6 @@ async fn revoke_family(
         .exec(db)
         .await?
         .rows_affected)
-}
-
-fn random_token() -> AppResult<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("random source failed: {e}")))?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
 fn hash_token(token: &str) -> String {

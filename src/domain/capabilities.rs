@@ -20,6 +20,7 @@ use super::{
     listings,
     matching::store,
     money,
+    pagination::{self, Page, PageRequest},
     text::{Localized, contains_pattern, fold},
 };
 use crate::{
@@ -259,7 +260,7 @@ pub async fn update(
 
 /// The capabilities matching `filter` that the caller may see, unordered and unpaged. Inactive
 /// ones are visible to their organisation's members and platform admins only.
-pub fn search(access: &Access, filter: &CapabilityFilter) -> AppResult<Select<capability::Entity>> {
+fn search(access: &Access, filter: &CapabilityFilter) -> AppResult<Select<capability::Entity>> {
     let mut select = capability::Entity::find();
     if !access.is_platform_admin() {
         let mine: Vec<i64> = access.memberships.keys().copied().collect();
@@ -299,4 +300,15 @@ pub fn search(access: &Access, filter: &CapabilityFilter) -> AppResult<Select<ca
 /// Whether the caller may see `capability`.
 pub fn visible(access: &Access, capability: &capability::Model) -> bool {
     capability.active || access.can_see_members(capability.organization_id)
+}
+
+/// One page of the capabilities matching `filter` that the caller may see, oldest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    access: &Access,
+    filter: &CapabilityFilter,
+    page: PageRequest,
+) -> AppResult<Page<capability::Model>> {
+    let select = search(access, filter)?;
+    pagination::fetch(db, select, capability::Column::Id, |row| row.id, page).await
 }

@@ -28,10 +28,16 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait as _, Query},
 };
 
-use super::{Patch, access::Access, money, text::Localized};
+use super::{
+    Patch,
+    access::Access,
+    money,
+    pagination::{self, Page, PageRequest},
+    text::Localized,
+};
 use crate::{
     db,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Reason},
 };
 
 /// A party with its role.
@@ -190,7 +196,7 @@ async fn financing_lines(
     if total > value {
         return Err(AppError::rule(
             Some("financing"),
-            "FINANCING_EXCEEDS_VALUE",
+            Reason::FinancingExceedsValue,
             format!(
                 "financing lines add up to {} KZT, more than the deal's value of {} KZT",
                 money::format(total),
@@ -472,7 +478,7 @@ pub async fn advance(
     if !can_move(current.stage, stage) {
         return Err(AppError::rule(
             Some("stage"),
-            "INVALID_TRANSITION",
+            Reason::InvalidTransition,
             format!(
                 "a deal cannot move from {} to {}",
                 current.stage.to_value(),
@@ -529,7 +535,7 @@ pub async fn update_terms(
     ) {
         return Err(AppError::rule(
             Some("id"),
-            "DEAL_CLOSED",
+            Reason::DealClosed,
             "a closed deal's terms are final",
         ));
     }
@@ -551,7 +557,7 @@ pub async fn update_terms(
             if existing > value {
                 return Err(AppError::rule(
                     Some("value"),
-                    "FINANCING_EXCEEDS_VALUE",
+                    Reason::FinancingExceedsValue,
                     "the financing lines add up to more than the new value",
                 ));
             }
@@ -592,7 +598,7 @@ pub async fn update_terms(
 }
 
 /// Deals the caller may see matching `filter`, unordered and unpaged.
-pub fn search(access: &Access, filter: &DealFilter) -> Select<deal::Entity> {
+fn search(access: &Access, filter: &DealFilter) -> Select<deal::Entity> {
     let mut select = deal::Entity::find();
     if !access.is_platform_admin() {
         let mine: Vec<i64> = access.memberships.keys().copied().collect();
@@ -627,4 +633,15 @@ pub fn search(access: &Access, filter: &DealFilter) -> Select<deal::Entity> {
         select = select.filter(deal::Column::ScienceCityId.eq(city));
     }
     select
+}
+
+/// One page of the deals matching `filter` the caller is party to (all for platform admins), oldest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    access: &Access,
+    filter: &DealFilter,
+    page: PageRequest,
+) -> AppResult<Page<deal::Model>> {
+    let select = search(access, filter);
+    pagination::fetch(db, select, deal::Column::Id, |row| row.id, page).await
 }

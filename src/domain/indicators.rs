@@ -25,7 +25,7 @@ use sea_orm::{
 };
 
 use super::{access::Access, money};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// How an actual compares with its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,7 +173,7 @@ pub async fn record_value(
     if indicator.method != IndicatorMethod::Reported {
         return Err(AppError::rule(
             Some("indicatorCode"),
-            "COMPUTED_INDICATOR",
+            Reason::ComputedIndicator,
             "this indicator is computed from the platform's data and cannot be reported",
         ));
     }

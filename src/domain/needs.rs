@@ -19,9 +19,11 @@ use sea_orm::{
 use super::{
     Patch,
     access::Access,
+    access::NeedView,
     listings,
-    matching::{NeedView, store},
+    matching::store,
     money,
+    pagination::{self, Page, PageRequest},
     text::{Localized, contains_pattern, fold},
 };
 use crate::{
@@ -477,11 +479,7 @@ pub async fn shares_of_many(
 
 /// How much of `need` the caller may read.
 pub fn view(access: &Access, need: &need::Model, shared_with: &[i64]) -> NeedView {
-    super::matching::Viewer::of(access).need_view(
-        need.organization_id,
-        need.confidentiality,
-        shared_with,
-    )
+    access.need_view(need.organization_id, need.confidentiality, shared_with)
 }
 
 fn visible_to(access: &Access, need: &need::Model, shared_with: &[i64]) -> bool {
@@ -489,7 +487,7 @@ fn visible_to(access: &Access, need: &need::Model, shared_with: &[i64]) -> bool 
 }
 
 /// The needs matching `filter` that the caller may know of, unordered and unpaged.
-pub fn search(access: &Access, filter: &NeedFilter) -> AppResult<Select<need::Entity>> {
+fn search(access: &Access, filter: &NeedFilter) -> AppResult<Select<need::Entity>> {
     let mut select = need::Entity::find();
     if !access.is_platform_admin() {
         let mine: Vec<i64> = access.memberships.keys().copied().collect();
@@ -533,4 +531,15 @@ pub fn search(access: &Access, filter: &NeedFilter) -> AppResult<Select<need::En
         );
     }
     Ok(select)
+}
+
+/// One page of the needs matching `filter` that the caller may see, oldest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    access: &Access,
+    filter: &NeedFilter,
+    page: PageRequest,
+) -> AppResult<Page<need::Model>> {
+    let select = search(access, filter)?;
+    pagination::fetch(db, select, need::Column::Id, |row| row.id, page).await
 }

@@ -19,6 +19,7 @@ use super::{
     access::Access,
     bin,
     matching::store,
+    pagination::{self, Page, PageRequest},
     regions,
     text::{Localized, contains_pattern, fold},
 };
@@ -359,8 +360,30 @@ pub async fn add_member(
     Ok(membership)
 }
 
+/// The names of organisations `ids` in `lang` (falling back to the other languages), by id.
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+    lang: super::text::Lang,
+) -> AppResult<std::collections::HashMap<i64, String>> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| {
+            let name = Localized {
+                kk: o.name_kk,
+                ru: o.name_ru,
+                en: o.name_en,
+            };
+            (o.id, name.get(lang).unwrap_or_default().to_owned())
+        })
+        .collect())
+}
+
 /// The rows matching `filter`, unordered and unpaged.
-pub async fn search(
+async fn search(
     db: &impl ConnectionTrait,
     filter: &OrganizationFilter,
 ) -> AppResult<Select<organization::Entity>> {
@@ -387,4 +410,14 @@ pub async fn search(
         );
     }
     Ok(select)
+}
+
+/// One page of the organisations matching `filter`, in registration order.
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: &OrganizationFilter,
+    page: PageRequest,
+) -> AppResult<Page<organization::Model>> {
+    let select = search(db, filter).await?;
+    pagination::fetch(db, select, organization::Column::Id, |row| row.id, page).await
 }

@@ -2,8 +2,10 @@
 //! Unlike `OFFSET`, every page costs the same however deep the client walks, and rows inserted
 //! meanwhile never shift a page into duplicates or gaps.
 
+use std::{future::Future, pin::Pin, sync::Arc};
+
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait as _, QueryFilter as _,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait as _, QueryFilter as _,
     QueryOrder as _, QuerySelect as _, Select,
 };
 
@@ -39,22 +41,52 @@ impl PageRequest {
     }
 }
 
-/// One page of rows.
-#[derive(Debug)]
+/// One page of rows, with the size of the whole list counted only when asked for.
 pub struct Page<M> {
-    /// The rows, in key order.
-    pub rows: Vec<M>,
+    /// The rows, in key order, each with its key.
+    pub rows: Vec<(i64, M)>,
+    /// Whether rows precede this page (an `after` was given).
+    pub has_previous: bool,
     /// Whether rows follow this page.
     pub has_next: bool,
+    /// Counts the whole list.
+    pub total: Count,
 }
 
-/// Fetches one page of `select`, keyed on `key`.
-pub async fn fetch<E: EntityTrait>(
-    db: &impl ConnectionTrait,
+/// The future a [`Count`] returns.
+type CountFuture = Pin<Box<dyn Future<Output = AppResult<u64>> + Send>>;
+
+/// Counts every row of a list, lazily: a count is a second scan, so only a client that selects
+/// `totalCount` pays for it.
+#[derive(Clone)]
+pub struct Count(Arc<dyn Fn() -> CountFuture + Send + Sync>);
+
+impl Count {
+    /// Runs the count.
+    pub async fn get(&self) -> AppResult<u64> {
+        (self.0)().await
+    }
+}
+
+/// Fetches one page of `select`, keyed on `key` (an ascending `i64` column read by `key_of`).
+pub async fn fetch<E>(
+    db: &DatabaseConnection,
     select: Select<E>,
     key: E::Column,
+    key_of: fn(&E::Model) -> i64,
     page: PageRequest,
-) -> AppResult<Page<E::Model>> {
+) -> AppResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let total = {
+        let (db, select) = (db.clone(), select.clone());
+        Count(Arc::new(move || {
+            let (db, select) = (db.clone(), select.clone());
+            Box::pin(async move { Ok(select.count(&db).await?) })
+        }))
+    };
     let mut select = select.order_by_asc(key).limit(page.first + 1);
     if let Some(after) = page.after {
         select = select.filter(key.gt(after));
@@ -62,13 +94,10 @@ pub async fn fetch<E: EntityTrait>(
     let mut rows = select.all(db).await?;
     let has_next = rows.len() as u64 > page.first;
     rows.truncate(usize::try_from(page.first).unwrap_or(usize::MAX));
-    Ok(Page { rows, has_next })
-}
-
-/// Counts every row `select` matches (for `totalCount`).
-pub async fn count<E: EntityTrait>(db: &impl ConnectionTrait, select: Select<E>) -> AppResult<u64>
-where
-    E::Model: Sync,
-{
-    Ok(select.count(db).await?)
+    Ok(Page {
+        rows: rows.into_iter().map(|row| (key_of(&row), row)).collect(),
+        has_previous: page.after.is_some(),
+        has_next,
+        total,
+    })
 }

@@ -11,7 +11,12 @@ use sea_orm::{
     Select,
 };
 
-use super::{access::Access, regions, text::Localized};
+use super::{
+    access::Access,
+    pagination::{self, Page, PageRequest},
+    regions,
+    text::Localized,
+};
 use crate::{
     db,
     error::{AppError, AppResult},
@@ -142,7 +147,7 @@ pub async fn update(
 }
 
 /// The rows matching `filter`, unordered and unpaged.
-pub async fn search(
+async fn search(
     db: &impl ConnectionTrait,
     filter: &ScienceCityFilter,
 ) -> AppResult<Select<science_city::Entity>> {
@@ -155,6 +160,16 @@ pub async fn search(
         select = select.filter(science_city::Column::Status.eq(status));
     }
     Ok(select)
+}
+
+/// One page of the science cities matching `filter`, oldest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: &ScienceCityFilter,
+    page: PageRequest,
+) -> AppResult<Page<science_city::Model>> {
+    let select = search(db, filter).await?;
+    pagination::fetch(db, select, science_city::Column::Id, |row| row.id, page).await
 }
 
 #[cfg(test)]

@@ -1,41 +1,36 @@
-//! Science-innovation sessions: creation, registration with availability, 1:1 meeting requests
-//! and answers, booking by hand or by the scheduler, cancellation, agendas.
+//! Science-innovation sessions: creation, registration with availability, the slot clock and
+//! the calendar feed ([`calendar`]). Meetings between participants are in `meetings`.
 //!
-//! Nobody is ever double-booked: a booked meeting holds one `meeting_seat` row per party, unique
-//! per (session, slot, organisation), and a table holds one meeting per slot (unique
-//! (session, slot, table)). The database refuses the loser of any race, which is answered
-//! `SLOT_CONFLICT`. Writes also lock the session row (`FOR UPDATE` on PostgreSQL; SQLite's
-//! immediate transactions exclude writers already), so capacity counts and duplicate checks
-//! see every committed registration and request.
+//! Writes lock the session row (`FOR UPDATE` on PostgreSQL; SQLite's immediate transactions
+//! exclude writers already), so capacity counts and duplicate checks see every committed
+//! registration and request.
 
-use std::collections::{HashMap, HashSet};
+pub mod calendar;
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use entity::{
-    capability,
-    meeting::{self, DeclineReason, MeetingStatus},
-    meeting_seat, need,
+    meeting::{self, MeetingStatus},
+    meeting_seat,
     need::Strings,
     organization, science_city, session,
     session_registration::{self, Slots},
 };
 use sea_orm::{
-    ActiveEnum as _, ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition,
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
-    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _, Select,
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait,
+    DatabaseConnection, DatabaseTransaction, EntityTrait as _, PaginatorTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, Select,
 };
 
 use super::{
     access::Access,
     listings,
-    matching::{Viewer, store::Matcher},
-    scheduling::{self, Problem, Request, Unplaced},
+    pagination::{self, Page, PageRequest},
     text::Localized,
 };
 use crate::{
     db,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Reason},
 };
 
 /// The time zone of a session when none is given.
@@ -196,7 +191,7 @@ pub async fn create(
 }
 
 /// The session, locked for the rest of `txn`.
-async fn lock_session(txn: &DatabaseTransaction, id: i64) -> AppResult<session::Model> {
+pub(super) async fn lock_session(txn: &DatabaseTransaction, id: i64) -> AppResult<session::Model> {
     session::Entity::find_by_id(id)
         .lock_exclusive()
         .one(txn)
@@ -204,7 +199,7 @@ async fn lock_session(txn: &DatabaseTransaction, id: i64) -> AppResult<session::
         .ok_or(AppError::NotFound("session"))
 }
 
-async fn registration(
+pub(super) async fn registration(
     db: &impl ConnectionTrait,
     session_id: i64,
     organization_id: i64,
@@ -214,14 +209,6 @@ async fn registration(
         .filter(session_registration::Column::OrganizationId.eq(organization_id))
         .one(db)
         .await?)
-}
-
-fn new_token() -> AppResult<String> {
-    use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// Registers an organisation for a session with the slots it is available in (all when
@@ -246,7 +233,7 @@ pub async fn register(
     if now > session.registration_deadline {
         return Err(AppError::rule(
             Some("sessionId"),
-            "REGISTRATION_CLOSED",
+            Reason::RegistrationClosed,
             "registration for this session has closed",
         ));
     }
@@ -278,7 +265,7 @@ pub async fn register(
             if let Some(slot) = booked.iter().find(|s| !slots.contains(s)) {
                 return Err(AppError::rule(
                     Some("availability"),
-                    "SLOT_BOOKED",
+                    Reason::SlotBooked,
                     format!("slot {slot} holds a booked meeting; cancel it first"),
                 ));
             }
@@ -295,7 +282,7 @@ pub async fn register(
             if registered >= u64::try_from(session.capacity).unwrap_or(0) {
                 return Err(AppError::rule(
                     Some("sessionId"),
-                    "SESSION_FULL",
+                    Reason::SessionFull,
                     format!("the session is full ({} participants)", session.capacity),
                 ));
             }
@@ -303,7 +290,7 @@ pub async fn register(
                 session_id: Set(session_id),
                 organization_id: Set(organization_id),
                 availability: Set(Slots(slots)),
-                calendar_token: Set(new_token()?),
+                calendar_token: Set(crate::auth::random_token::<32>()?),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
@@ -316,465 +303,8 @@ pub async fn register(
     Ok((saved, session))
 }
 
-/// What `requestMeeting` receives.
-#[derive(Debug, Clone)]
-pub struct NewMeeting {
-    /// The session.
-    pub session_id: i64,
-    /// The asking organisation (the caller's).
-    pub from: i64,
-    /// The organisation asked.
-    pub to: i64,
-    /// The need it is about.
-    pub need_id: Option<i64>,
-    /// The capability it is about.
-    pub capability_id: Option<i64>,
-    /// A note to the invitee.
-    pub message: Option<String>,
-}
-
-/// Statuses in which a meeting between two organisations is still live.
-const LIVE: [MeetingStatus; 3] = [
-    MeetingStatus::Requested,
-    MeetingStatus::Accepted,
-    MeetingStatus::Booked,
-];
-
-/// Asks another participant for a meeting. The match score of the need and capability, when
-/// both are named, is kept for the scheduler.
-pub async fn request(
-    db: &DatabaseConnection,
-    access: &Access,
-    matcher: &Matcher,
-    input: NewMeeting,
-) -> AppResult<meeting::Model> {
-    access.user_id()?;
-    access.require_member(input.from)?;
-    if input.from == input.to {
-        return Err(AppError::invalid(
-            "toOrganizationId",
-            "a meeting needs two organisations",
-        ));
-    }
-    let message = input
-        .message
-        .map(|m| m.trim().to_owned())
-        .filter(|m| !m.is_empty());
-    if message.as_ref().is_some_and(|m| m.chars().count() > 1000) {
-        return Err(AppError::invalid("message", "at most 1000 characters"));
-    }
-    let pair = [input.from, input.to];
-    if let Some(id) = input.need_id {
-        let n = need::Entity::find_by_id(id).one(db).await?;
-        if !n.is_some_and(|n| pair.contains(&n.organization_id)) {
-            return Err(AppError::invalid(
-                "needId",
-                "not a need of either organisation",
-            ));
-        }
-    }
-    if let Some(id) = input.capability_id {
-        let c = capability::Entity::find_by_id(id).one(db).await?;
-        if !c.is_some_and(|c| pair.contains(&c.organization_id)) {
-            return Err(AppError::invalid(
-                "capabilityId",
-                "not a capability of either organisation",
-            ));
-        }
-    }
-    let score = match (input.need_id, input.capability_id) {
-        (Some(n), Some(c)) => {
-            let admin = Viewer {
-                admin: true,
-                organizations: vec![],
-            };
-            let engine = matcher.current(db).await?;
-            engine.explain(n, c, &admin).ok().map(|m| m.score)
-        }
-        _ => None,
-    };
-    let txn = db::begin_write(db).await?;
-    let session = lock_session(&txn, input.session_id).await?;
-    for (org, field) in [
-        (input.from, "fromOrganizationId"),
-        (input.to, "toOrganizationId"),
-    ] {
-        if registration(&txn, session.id, org).await?.is_none() {
-            return Err(AppError::rule(
-                Some(field),
-                "NOT_REGISTERED",
-                "both organisations must be registered for the session",
-            ));
-        }
-    }
-    let live = meeting::Entity::find()
-        .filter(meeting::Column::SessionId.eq(session.id))
-        .filter(meeting::Column::Status.is_in(LIVE))
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(meeting::Column::RequesterId.eq(input.from))
-                        .add(meeting::Column::InviteeId.eq(input.to)),
-                )
-                .add(
-                    Condition::all()
-                        .add(meeting::Column::RequesterId.eq(input.to))
-                        .add(meeting::Column::InviteeId.eq(input.from)),
-                ),
-        )
-        .count(&txn)
-        .await?;
-    if live > 0 {
-        return Err(AppError::rule(
-            Some("toOrganizationId"),
-            "ALREADY_REQUESTED",
-            "a meeting between these organisations is already requested or agreed",
-        ));
-    }
-    let now = Utc::now();
-    let row = meeting::ActiveModel {
-        session_id: Set(session.id),
-        requester_id: Set(input.from),
-        invitee_id: Set(input.to),
-        need_id: Set(input.need_id),
-        capability_id: Set(input.capability_id),
-        message: Set(message),
-        status: Set(MeetingStatus::Requested),
-        score: Set(score),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    txn.commit().await?;
-    Ok(row)
-}
-
-/// The meeting and its session, the session locked for the rest of `txn` (which holds every
-/// write to its meetings), if the caller may see it (a party, the organiser,
-/// a platform admin).
-async fn lock_meeting(
-    txn: &DatabaseTransaction,
-    access: &Access,
-    id: i64,
-) -> AppResult<(meeting::Model, session::Model)> {
-    let find = || meeting::Entity::find_by_id(id).one(txn);
-    let session_id = find()
-        .await?
-        .ok_or(AppError::NotFound("meeting"))?
-        .session_id;
-    // The session row first, as every write to a session's meetings takes it (scheduleSession
-    // locks the session, then writes its meetings): locking the meeting first would deadlock
-    // against it on PostgreSQL. Under the session lock the meeting is read as committed.
-    let session = lock_session(txn, session_id).await?;
-    let m = find().await?.ok_or(AppError::NotFound("meeting"))?;
-    if !can_see(access, &m, &session) {
-        return Err(AppError::NotFound("meeting"));
-    }
-    Ok((m, session))
-}
-
-/// Whether the caller may see a meeting.
-pub fn can_see(access: &Access, m: &meeting::Model, session: &session::Model) -> bool {
-    access.can_see_members(m.requester_id)
-        || access.can_see_members(m.invitee_id)
-        || organises(access, session)
-}
-
-fn wrong_status(m: &meeting::Model, wanted: &str) -> AppError {
-    AppError::rule(
-        Some("meetingId"),
-        "WRONG_STATUS",
-        format!("the meeting is {}, not {wanted}", m.status.to_value()),
-    )
-}
-
-/// The invitee accepts, or declines with a reason.
-pub async fn respond(
-    db: &DatabaseConnection,
-    access: &Access,
-    meeting_id: i64,
-    accept: bool,
-    reason: Option<DeclineReason>,
-) -> AppResult<meeting::Model> {
-    access.user_id()?;
-    let txn = db::begin_write(db).await?;
-    let (m, _) = lock_meeting(&txn, access, meeting_id).await?;
-    if !access.can_see_members(m.invitee_id) {
-        return Err(AppError::Forbidden(
-            "only the invited organisation answers".into(),
-        ));
-    }
-    if m.status != MeetingStatus::Requested {
-        return Err(wrong_status(&m, "REQUESTED"));
-    }
-    let mut row: meeting::ActiveModel = m.into();
-    if accept {
-        row.status = Set(MeetingStatus::Accepted);
-    } else {
-        let reason =
-            reason.ok_or_else(|| AppError::invalid("reason", "say why the meeting is declined"))?;
-        row.status = Set(MeetingStatus::Declined);
-        row.decline_reason = Set(Some(reason));
-    }
-    row.updated_at = Set(Utc::now());
-    let saved = row.update(&txn).await?;
-    txn.commit().await?;
-    Ok(saved)
-}
-
-fn seat_conflict(err: sea_orm::DbErr) -> AppError {
-    AppError::on_unique(
-        err,
-        "meeting_seat_session_id_slot_organization_id_key",
-        "meeting_seat.session_id, meeting_seat.slot, meeting_seat.organization_id",
-        AppError::SlotConflict(
-            "one of the organisations is already in a meeting in this slot".into(),
-        ),
-    )
-}
-
-fn table_conflict(err: sea_orm::DbErr) -> AppError {
-    AppError::on_unique(
-        err,
-        "meeting_session_id_slot_table_no_key",
-        "meeting.session_id, meeting.slot, meeting.table_no",
-        AppError::SlotConflict("the table is taken in this slot".into()),
-    )
-}
-
-/// Puts a meeting into `slot` at `table`: seats first (their unique key refuses a double
-/// booking), then the meeting row (its unique key refuses a double-used table).
-async fn place(
-    txn: &DatabaseTransaction,
-    m: meeting::Model,
-    slot: i32,
-    table: i32,
-) -> AppResult<meeting::Model> {
-    // Seats in organisation order, so two bookings sharing both parties lock alike.
-    let mut parties = [m.requester_id, m.invitee_id];
-    parties.sort_unstable();
-    for organization_id in parties {
-        meeting_seat::ActiveModel {
-            meeting_id: Set(m.id),
-            session_id: Set(m.session_id),
-            slot: Set(slot),
-            organization_id: Set(organization_id),
-        }
-        .insert(txn)
-        .await
-        .map_err(seat_conflict)?;
-    }
-    let mut row: meeting::ActiveModel = m.into();
-    row.status = Set(MeetingStatus::Booked);
-    row.slot = Set(Some(slot));
-    row.table_no = Set(Some(table));
-    row.updated_at = Set(Utc::now());
-    row.update(txn).await.map_err(table_conflict)
-}
-
-async fn availability(
-    db: &impl ConnectionTrait,
-    session_id: i64,
-) -> AppResult<HashMap<i64, Vec<i32>>> {
-    Ok(session_registration::Entity::find()
-        .filter(session_registration::Column::SessionId.eq(session_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.organization_id, r.availability.0))
-        .collect())
-}
-
-/// Books an accepted meeting into `slot`, at `table` or the lowest free one. Either party may.
-pub async fn book(
-    db: &DatabaseConnection,
-    access: &Access,
-    meeting_id: i64,
-    slot: i32,
-    table: Option<i32>,
-) -> AppResult<meeting::Model> {
-    access.user_id()?;
-    let txn = db::begin_write(db).await?;
-    let (m, session) = lock_meeting(&txn, access, meeting_id).await?;
-    if !access.can_see_members(m.requester_id) && !access.can_see_members(m.invitee_id) {
-        return Err(AppError::Forbidden(
-            "only the two parties book their meeting".into(),
-        ));
-    }
-    if m.status != MeetingStatus::Accepted {
-        return Err(wrong_status(&m, "ACCEPTED"));
-    }
-    if !(0..session.slot_count).contains(&slot) {
-        return Err(AppError::invalid(
-            "slot",
-            format!("slot indices run from 0 to {}", session.slot_count - 1),
-        ));
-    }
-    let available = availability(&txn, session.id).await?;
-    for party in [m.requester_id, m.invitee_id] {
-        if !available.get(&party).is_some_and(|a| a.contains(&slot)) {
-            return Err(AppError::rule(
-                Some("slot"),
-                "NOT_AVAILABLE",
-                "a party is not available in this slot",
-            ));
-        }
-    }
-    let table = match table {
-        Some(t) if (1..=session.tables).contains(&t) => t,
-        Some(_) => {
-            return Err(AppError::invalid(
-                "table",
-                format!("tables are numbered 1 to {}", session.tables),
-            ));
-        }
-        None => {
-            let used: HashSet<i32> = meeting::Entity::find()
-                .filter(meeting::Column::SessionId.eq(session.id))
-                .filter(meeting::Column::Slot.eq(slot))
-                .all(&txn)
-                .await?
-                .into_iter()
-                .filter_map(|m| m.table_no)
-                .collect();
-            (1..=session.tables)
-                .find(|t| !used.contains(t))
-                .ok_or_else(|| AppError::SlotConflict("every table is taken in this slot".into()))?
-        }
-    };
-    let saved = place(&txn, m, slot, table).await?;
-    txn.commit().await.map_err(seat_conflict)?;
-    Ok(saved)
-}
-
-/// Cancels a meeting not yet declined or cancelled: either party or the organiser. Its slot
-/// and table are freed.
-pub async fn cancel(
-    db: &DatabaseConnection,
-    access: &Access,
-    meeting_id: i64,
-) -> AppResult<meeting::Model> {
-    access.user_id()?;
-    let txn = db::begin_write(db).await?;
-    let (m, _) = lock_meeting(&txn, access, meeting_id).await?;
-    if !LIVE.contains(&m.status) {
-        return Err(wrong_status(&m, "REQUESTED, ACCEPTED or BOOKED"));
-    }
-    meeting_seat::Entity::delete_many()
-        .filter(meeting_seat::Column::MeetingId.eq(m.id))
-        .exec(&txn)
-        .await?;
-    let mut row: meeting::ActiveModel = m.into();
-    row.status = Set(MeetingStatus::Cancelled);
-    row.slot = Set(None);
-    row.table_no = Set(None);
-    row.updated_at = Set(Utc::now());
-    let saved = row.update(&txn).await?;
-    txn.commit().await?;
-    Ok(saved)
-}
-
-/// What `scheduleSession` did.
-#[derive(Debug)]
-pub struct Scheduled {
-    /// Meetings booked by this run.
-    pub placed: Vec<meeting::Model>,
-    /// Meetings left unplaced, with why.
-    pub unplaced: Vec<(meeting::Model, Unplaced)>,
-    /// No schedule could place more than this many of the meetings considered.
-    pub upper_bound: usize,
-}
-
-/// Places every accepted, unplaced meeting of a session (organiser only). All or nothing.
-pub async fn schedule(
-    db: &DatabaseConnection,
-    access: &Access,
-    session_id: i64,
-) -> AppResult<Scheduled> {
-    access.user_id()?;
-    let txn = db::begin_write(db).await?;
-    let session = lock_session(&txn, session_id).await?;
-    if !organises(access, &session) {
-        return Err(AppError::Forbidden(
-            "only the session's organiser schedules it".into(),
-        ));
-    }
-    let meetings = meeting::Entity::find()
-        .filter(meeting::Column::SessionId.eq(session.id))
-        .filter(meeting::Column::Status.is_in([MeetingStatus::Accepted, MeetingStatus::Booked]))
-        .order_by_asc(meeting::Column::Id)
-        .all(&txn)
-        .await?;
-    let slots = usize::try_from(session.slot_count).unwrap_or(0);
-    let problem = Problem {
-        slots,
-        tables: usize::try_from(session.tables).unwrap_or(0),
-        availability: availability(&txn, session.id)
-            .await?
-            .into_iter()
-            .map(|(org, free)| {
-                let mut v = vec![false; slots];
-                for s in free {
-                    if let Some(x) = usize::try_from(s).ok().and_then(|s| v.get_mut(s)) {
-                        *x = true;
-                    }
-                }
-                (org, v)
-            })
-            .collect(),
-        booked: meetings
-            .iter()
-            .filter_map(|m| {
-                let slot = usize::try_from(m.slot?).ok()?;
-                let table = usize::try_from(m.table_no?).ok()?;
-                Some((m.requester_id, m.invitee_id, slot, table))
-            })
-            .collect(),
-        requests: meetings
-            .iter()
-            .filter(|m| m.status == MeetingStatus::Accepted)
-            .map(|m| Request {
-                id: m.id,
-                a: m.requester_id,
-                b: m.invitee_id,
-                score: m.score.unwrap_or(0.0),
-            })
-            .collect(),
-    };
-    let plan = scheduling::schedule(&problem);
-    let mut by_id: HashMap<i64, meeting::Model> = meetings.into_iter().map(|m| (m.id, m)).collect();
-    let mut placed = Vec::with_capacity(plan.placed.len());
-    for (id, slot, table) in plan.placed {
-        let Some(m) = by_id.remove(&id) else { continue };
-        let slot = i32::try_from(slot).unwrap_or(i32::MAX);
-        let table = i32::try_from(table).unwrap_or(i32::MAX);
-        placed.push(place(&txn, m, slot, table).await?);
-    }
-    txn.commit().await.map_err(seat_conflict)?;
-    let unplaced = plan
-        .unplaced
-        .into_iter()
-        .filter_map(|(id, why)| Some((by_id.remove(&id)?, why)))
-        .collect();
-    let upper_bound = plan.upper_bound;
-    tracing::info!(
-        session_id,
-        placed = placed.len(),
-        upper_bound,
-        "session scheduled"
-    );
-    Ok(Scheduled {
-        placed,
-        unplaced,
-        upper_bound,
-    })
-}
-
 /// Sessions matching `filter`, unordered and unpaged. Sessions are public.
-pub fn search(filter: &SessionFilter) -> Select<session::Entity> {
+fn search(filter: &SessionFilter) -> Select<session::Entity> {
     let mut select = session::Entity::find();
     if let Some(city) = filter.science_city_id {
         select = select.filter(session::Column::ScienceCityId.eq(city));
@@ -821,20 +351,6 @@ pub async fn booked_meetings(
         .await?)
 }
 
-/// Meetings of a session the caller may see: all for the organiser, their own for parties.
-pub fn meetings_visible(access: &Access, session: &session::Model) -> Select<meeting::Entity> {
-    let select = meeting::Entity::find().filter(meeting::Column::SessionId.eq(session.id));
-    if organises(access, session) {
-        return select;
-    }
-    let mine: Vec<i64> = access.memberships.keys().copied().collect();
-    select.filter(
-        Condition::any()
-            .add(meeting::Column::RequesterId.is_in(mine.clone()))
-            .add(meeting::Column::InviteeId.is_in(mine)),
-    )
-}
-
 /// The registration behind a calendar token.
 pub async fn by_calendar_token(
     db: &impl ConnectionTrait,
@@ -852,4 +368,14 @@ pub async fn by_calendar_token(
         .await?
         .ok_or(AppError::NotFound("session"))?;
     Ok(Some((reg, session)))
+}
+
+/// One page of the sessions matching `filter`, oldest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: &SessionFilter,
+    page: PageRequest,
+) -> AppResult<Page<session::Model>> {
+    let select = search(filter);
+    pagination::fetch(db, select, session::Column::Id, |row| row.id, page).await
 }

@@ -170,7 +170,7 @@ mod tests {
         let err = Localized::default()
             .cleaned("name", 10, true)
             .expect_err("empty");
-        assert_eq!(err.code(), "BAD_USER_INPUT");
+        assert_eq!(err.code(), crate::error::ErrorCode::BadUserInput);
         let long = Localized {
             en: Some("x".repeat(11)),
             ..Default::default()

@@ -1,10 +1,22 @@
-//! Relay connections: `edges { cursor node }`, `nodes`, `pageInfo` and a `totalCount` that is
-//! counted only when a client selects it.
+//! Relay connections over domain pages: `edges { cursor node }`, `nodes`, `pageInfo` and a
+//! `totalCount` that is counted only when a client selects it.
+//!
+//! One generic type serves every list; its GraphQL name comes from the node (`Organization` →
+//! `OrganizationConnection`, `OrganizationEdge`), as async-graphql's own `Connection` does.
+//! Kopir keeps its own rather than that one so every type and field carries a description and
+//! `totalCount` stays lazy; cursors are async-graphql's [`OpaqueCursor`].
 
-use async_graphql::SimpleObject;
-use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
+use std::borrow::Cow;
 
-use crate::error::{AppError, AppResult};
+use async_graphql::{
+    Object, OutputType, Result, SimpleObject, TypeName,
+    connection::{CursorType as _, OpaqueCursor},
+};
+
+use crate::{
+    domain::pagination::{Count, DEFAULT_PAGE, Page, PageRequest},
+    error::{AppError, AppResult},
+};
 
 /// Where a page sits in the whole list.
 #[derive(Debug, Clone, SimpleObject)]
@@ -19,114 +31,114 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
-/// The opaque cursor of a row key.
-pub fn cursor(key: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("after:{key}"))
+/// One page of a list of `N`.
+pub struct Connection<N> {
+    edges: Vec<Edge<N>>,
+    page_info: PageInfo,
+    total: Count,
 }
 
-/// Reads an `after` argument.
-pub fn parse_cursor(after: Option<&str>) -> AppResult<Option<i64>> {
-    after
-        .map(|c| {
-            URL_SAFE_NO_PAD
-                .decode(c)
-                .ok()
-                .and_then(|raw| String::from_utf8(raw).ok())
-                .and_then(|s| s.strip_prefix("after:").and_then(|k| k.parse().ok()))
-                .ok_or_else(|| AppError::invalid("after", "not a cursor from this list"))
+/// A page of the list: its rows with their cursors, where the page sits, and the list's size.
+#[Object(name_type)]
+impl<N: OutputType> Connection<N> {
+    /// The rows of this page, each with its cursor.
+    async fn edges(&self) -> &[Edge<N>] {
+        &self.edges
+    }
+
+    /// The rows of this page, without cursors.
+    async fn nodes(&self) -> Vec<&N> {
+        self.edges.iter().map(|e| &e.node).collect()
+    }
+
+    /// Where this page sits in the whole list.
+    async fn page_info(&self) -> &PageInfo {
+        &self.page_info
+    }
+
+    /// How many rows match across all pages.
+    async fn total_count(&self) -> Result<u64> {
+        Ok(self.total.get().await?)
+    }
+}
+
+impl<N: OutputType> TypeName for Connection<N> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Connection", N::type_name()).into()
+    }
+}
+
+/// A row of a page with its cursor.
+pub struct Edge<N> {
+    cursor: String,
+    node: N,
+}
+
+/// One row of a page, with the cursor to continue after it.
+#[Object(name_type)]
+impl<N: OutputType> Edge<N> {
+    /// Opaque position of this row; pass it as `after` to continue after it.
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+
+    /// The row.
+    async fn node(&self) -> &N {
+        &self.node
+    }
+}
+
+impl<N: OutputType> TypeName for Edge<N> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Edge", N::type_name()).into()
+    }
+}
+
+impl<N> Connection<N> {
+    /// The connection of a domain page, each row shown as `node(row)`.
+    pub fn of<M>(page: Page<M>, node: impl Fn(M) -> N) -> Self {
+        let edges: Vec<Edge<N>> = page
+            .rows
+            .into_iter()
+            .map(|(key, row)| Edge {
+                cursor: OpaqueCursor(key).encode_cursor(),
+                node: node(row),
+            })
+            .collect();
+        let page_info = PageInfo {
+            has_previous_page: page.has_previous,
+            has_next_page: page.has_next,
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        };
+        Self {
+            edges,
+            page_info,
+            total: page.total,
+        }
+    }
+}
+
+/// Reads `first` and `after` into a page request.
+pub fn page_request(first: Option<i32>, after: Option<String>) -> AppResult<PageRequest> {
+    let after = after
+        .map(|cursor| {
+            OpaqueCursor::<i64>::decode_cursor(&cursor)
+                .map(|c| c.0)
+                .map_err(|_| AppError::invalid("after", "not a cursor from this list"))
         })
-        .transpose()
+        .transpose()?;
+    PageRequest::new(first, after)
 }
 
 /// A connection costs its selection once per row it may return.
 pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
-    let rows = first.map_or(crate::domain::pagination::DEFAULT_PAGE, |n| {
-        u64::try_from(n).unwrap_or(0)
-    });
+    let rows = first.map_or(DEFAULT_PAGE, |n| u64::try_from(n).unwrap_or(0));
     usize::try_from(rows)
         .unwrap_or(usize::MAX)
         .saturating_mul(child_complexity)
         .max(1)
 }
-
-/// Declares `$conn` and `$edge` for nodes of type `$node` built from rows of `$entity`.
-macro_rules! connection {
-    ($conn:ident, $edge:ident, $node:ident, $entity:path, $conn_doc:literal, $edge_doc:literal) => {
-        #[doc = $conn_doc]
-        pub struct $conn {
-            edges: Vec<$edge>,
-            page_info: $crate::graphql::connection::PageInfo,
-            select: sea_orm::Select<$entity>,
-        }
-
-        #[doc = $conn_doc]
-        #[async_graphql::Object]
-        impl $conn {
-            /// The rows of this page, each with its cursor.
-            async fn edges(&self) -> &[$edge] {
-                &self.edges
-            }
-
-            /// The rows of this page, without cursors.
-            async fn nodes(&self) -> Vec<&$node> {
-                self.edges.iter().map(|e| &e.node).collect()
-            }
-
-            /// Where this page sits in the whole list.
-            async fn page_info(&self) -> &$crate::graphql::connection::PageInfo {
-                &self.page_info
-            }
-
-            /// How many rows match across all pages.
-            async fn total_count(
-                &self,
-                ctx: &async_graphql::Context<'_>,
-            ) -> async_graphql::Result<u64> {
-                let app = $crate::graphql::app(ctx)?;
-                Ok($crate::domain::pagination::count(&app.db, self.select.clone()).await?)
-            }
-        }
-
-        #[doc = $edge_doc]
-        #[derive(async_graphql::SimpleObject)]
-        pub struct $edge {
-            /// Opaque position of this row; pass it as `after` to continue after it.
-            pub cursor: String,
-            /// The row.
-            pub node: $node,
-        }
-
-        impl $conn {
-            /// Wraps one fetched page; `select` is the unpaged query, kept for `totalCount`.
-            pub fn new(
-                page: $crate::domain::pagination::Page<<$entity as sea_orm::EntityTrait>::Model>,
-                request: $crate::domain::pagination::PageRequest,
-                select: sea_orm::Select<$entity>,
-            ) -> Self {
-                let edges: Vec<$edge> = page
-                    .rows
-                    .into_iter()
-                    .map(|row| $edge {
-                        cursor: $crate::graphql::connection::cursor(row.id),
-                        node: $node(row),
-                    })
-                    .collect();
-                let page_info = $crate::graphql::connection::PageInfo {
-                    has_previous_page: request.after.is_some(),
-                    has_next_page: page.has_next,
-                    start_cursor: edges.first().map(|e| e.cursor.clone()),
-                    end_cursor: edges.last().map(|e| e.cursor.clone()),
-                };
-                Self {
-                    edges,
-                    page_info,
-                    select,
-                }
-            }
-        }
-    };
-}
-pub(crate) use connection;
 
 #[cfg(test)]
 mod tests {
@@ -134,9 +146,14 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
-        assert_eq!(parse_cursor(Some(&cursor(250))).expect("valid"), Some(250));
-        assert_eq!(parse_cursor(None).expect("absent"), None);
-        let err = parse_cursor(Some("bogus")).expect_err("garbage");
-        assert_eq!(err.code(), "BAD_USER_INPUT");
+        let cursor = OpaqueCursor(250_i64).encode_cursor();
+        assert_eq!(
+            page_request(None, Some(cursor)).expect("valid").after,
+            Some(250)
+        );
+        assert_eq!(page_request(None, None).expect("absent").after, None);
+        let err = page_request(None, Some("bogus".into())).expect_err("garbage");
+        assert_eq!(err.code(), crate::error::ErrorCode::BadUserInput);
+        assert_eq!(err.field(), Some("after"));
     }
 }

@@ -84,6 +84,19 @@ pub fn decode_as(id: &ID, kind: NodeType, field: &'static str) -> AppResult<i64>
     }
 }
 
+/// Decodes a list of organisation IDs given as input `field`.
+pub fn organizations(ids: &[ID], field: &'static str) -> AppResult<Vec<i64>> {
+    ids.iter()
+        .map(|id| decode_as(id, NodeType::Organization, field))
+        .collect()
+}
+
+/// Decodes an optional organisation ID given as input `field`.
+pub fn organization(id: Option<&ID>, field: &'static str) -> AppResult<Option<i64>> {
+    id.map(|id| decode_as(id, NodeType::Organization, field))
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,55 +1,33 @@
 //! DataLoaders: every relation a per-row resolver follows goes through one of these, so a page
-//! of N rows costs one query per relation, not N. They are created per request, so nothing is
-//! cached across callers with different rights.
+//! of N rows costs one query per relation, not N. The reads themselves are `domain::batch`;
+//! this module only batches keys. Loaders are created per request, so nothing is cached across
+//! callers with different rights.
 
-use std::{collections::HashMap, marker::PhantomData, time::Duration};
+use std::{collections::HashMap, future::Future, marker::PhantomData, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
     capability, deal, deal_financing, deal_history, deal_party, meeting, membership, need,
-    need_share, organization, region, science_city, session, session_registration, user_account,
-};
-use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, EntityTrait, QueryFilter as _, QueryOrder as _,
+    organization, region, science_city, session, session_registration, user_account,
 };
 
-use crate::error::AppError;
+use crate::{
+    domain::{
+        Services,
+        batch::{self, Child, Keyed},
+        needs,
+    },
+    error::AppResult,
+};
 
-/// An entity keyed by an `i64` id.
-pub trait Keyed: EntityTrait {
-    /// The key column.
-    fn key_column() -> Self::Column;
-    /// The key of a row.
-    fn key(model: &Self::Model) -> i64;
+/// Runs a batched read on the service's pool and converts its error for GraphQL.
+async fn run<T, F: Future<Output = AppResult<T>>>(read: F) -> Result<T, async_graphql::Error> {
+    Ok(read.await?)
 }
-
-macro_rules! keyed {
-    ($($module:ident),*) => {$(
-        impl Keyed for $module::Entity {
-            fn key_column() -> Self::Column {
-                $module::Column::Id
-            }
-            fn key(model: &Self::Model) -> i64 {
-                model.id
-            }
-        }
-    )*};
-}
-keyed!(
-    capability,
-    deal,
-    meeting,
-    need,
-    organization,
-    region,
-    science_city,
-    session,
-    user_account
-);
 
 /// Loads rows of `E` by id.
 pub struct ById<E> {
-    db: DatabaseConnection,
+    services: Arc<Services>,
     entity: PhantomData<fn() -> E>,
 }
 
@@ -61,105 +39,22 @@ where
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, E::Model>, Self::Error> {
-        let rows = E::find()
-            .filter(E::key_column().is_in(keys.iter().copied()))
-            .all(&self.db)
-            .await
-            .map_err(AppError::from)?;
-        Ok(rows.into_iter().map(|m| (E::key(&m), m)).collect())
+        run(batch::by_id::<E>(&self.services.db, keys)).await
     }
 }
 
-/// Loads memberships grouped by organisation id or by user id.
-pub struct MembershipsBy {
-    db: DatabaseConnection,
-    column: membership::Column,
-}
-
-impl Loader<i64> for MembershipsBy {
-    type Value = Vec<membership::Model>;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = membership::Entity::find()
-            .filter(self.column.is_in(keys.iter().copied()))
-            .order_by_asc(membership::Column::Id)
-            .all(&self.db)
-            .await
-            .map_err(AppError::from)?;
-        let mut grouped: HashMap<i64, Self::Value> = HashMap::new();
-        for row in rows {
-            let key = match self.column {
-                membership::Column::UserId => row.user_id,
-                _ => row.organization_id,
-            };
-            grouped.entry(key).or_default().push(row);
+impl<E> ById<E> {
+    fn new(services: &Arc<Services>) -> Self {
+        Self {
+            services: services.clone(),
+            entity: PhantomData,
         }
-        Ok(grouped)
     }
 }
-
-/// Loads the organisations each need is shared with.
-pub struct SharesOf {
-    db: DatabaseConnection,
-}
-
-impl Loader<i64> for SharesOf {
-    type Value = Vec<i64>;
-    type Error = async_graphql::Error;
-
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = need_share::Entity::find()
-            .filter(need_share::Column::NeedId.is_in(keys.iter().copied()))
-            .all(&self.db)
-            .await
-            .map_err(AppError::from)?;
-        let mut grouped: HashMap<i64, Self::Value> = HashMap::new();
-        for row in rows {
-            grouped
-                .entry(row.need_id)
-                .or_default()
-                .push(row.organization_id);
-        }
-        Ok(grouped)
-    }
-}
-
-/// An entity whose rows belong to a parent row, loaded grouped by parent.
-pub trait Child: EntityTrait {
-    /// The column holding the parent's id.
-    fn parent_column() -> Self::Column;
-    /// The column rows are ordered by within a parent.
-    fn order_column() -> Self::Column;
-    /// The parent's id of a row.
-    fn parent(model: &Self::Model) -> i64;
-}
-
-macro_rules! child {
-    ($($module:ident: $column:ident / $field:ident by $order:ident),*) => {$(
-        impl Child for $module::Entity {
-            fn parent_column() -> Self::Column {
-                $module::Column::$column
-            }
-            fn order_column() -> Self::Column {
-                $module::Column::$order
-            }
-            fn parent(model: &Self::Model) -> i64 {
-                model.$field
-            }
-        }
-    )*};
-}
-child!(
-    deal_party: DealId / deal_id by OrganizationId,
-    deal_financing: DealId / deal_id by Id,
-    deal_history: DealId / deal_id by Version,
-    session_registration: SessionId / session_id by Id
-);
 
 /// Loads the rows of `E` belonging to each parent id.
 pub struct ChildrenOf<E> {
-    db: DatabaseConnection,
+    services: Arc<Services>,
     entity: PhantomData<fn() -> E>,
 }
 
@@ -171,17 +66,40 @@ where
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = E::find()
-            .filter(E::parent_column().is_in(keys.iter().copied()))
-            .order_by_asc(E::order_column())
-            .all(&self.db)
-            .await
-            .map_err(AppError::from)?;
-        let mut grouped: HashMap<i64, Self::Value> = HashMap::new();
-        for row in rows {
-            grouped.entry(E::parent(&row)).or_default().push(row);
+        run(batch::children::<E>(&self.services.db, keys)).await
+    }
+}
+
+impl<E> ChildrenOf<E> {
+    fn new(services: &Arc<Services>) -> Self {
+        Self {
+            services: services.clone(),
+            entity: PhantomData,
         }
-        Ok(grouped)
+    }
+}
+
+/// Loads each user's memberships.
+pub struct MembershipsOfUsers(Arc<Services>);
+
+impl Loader<i64> for MembershipsOfUsers {
+    type Value = Vec<membership::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        run(batch::memberships_of_users(&self.0.db, keys)).await
+    }
+}
+
+/// Loads the organisations each need is shared with.
+pub struct SharesOf(Arc<Services>);
+
+impl Loader<i64> for SharesOf {
+    type Value = Vec<i64>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        run(needs::shares_of_many(&self.0.db, keys.to_vec())).await
     }
 }
 
@@ -196,9 +114,9 @@ pub struct Loaders {
     /// Users by id.
     pub users: DataLoader<ById<user_account::Entity>>,
     /// Memberships by organisation id.
-    pub members_of: DataLoader<MembershipsBy>,
+    pub members_of: DataLoader<ChildrenOf<membership::Entity>>,
     /// Memberships by user id.
-    pub memberships_of: DataLoader<MembershipsBy>,
+    pub memberships_of: DataLoader<MembershipsOfUsers>,
     /// Needs by id.
     pub needs: DataLoader<ById<need::Entity>>,
     /// Capabilities by id.
@@ -225,67 +143,34 @@ pub struct Loaders {
 impl Loaders {
     /// Fresh loaders for one request. Each gathers keys for `window` after its first `load`,
     /// then queries them in one statement.
-    pub fn new(db: &DatabaseConnection, window: Duration) -> Self {
-        fn by_id<E>(db: &DatabaseConnection, window: Duration) -> DataLoader<ById<E>>
-        where
-            E: Keyed,
-            E::Model: Clone + Send + Sync,
-        {
-            DataLoader::new(
-                ById {
-                    db: db.clone(),
-                    entity: PhantomData,
-                },
-                tokio::spawn,
-            )
-            .delay(window)
-        }
-        fn children<E>(db: &DatabaseConnection, window: Duration) -> DataLoader<ChildrenOf<E>>
-        where
-            E: Child,
-            E::Model: Clone + Send + Sync,
-        {
-            DataLoader::new(
-                ChildrenOf {
-                    db: db.clone(),
-                    entity: PhantomData,
-                },
-                tokio::spawn,
-            )
-            .delay(window)
-        }
-        let memberships = |column| {
-            DataLoader::new(
-                MembershipsBy {
-                    db: db.clone(),
-                    column,
-                },
-                tokio::spawn,
-            )
-            .delay(window)
-        };
+    pub fn new(services: &Arc<Services>, window: Duration) -> Self {
         Self {
-            organizations: by_id(db, window),
-            regions: by_id(db, window),
-            science_cities: by_id(db, window),
-            users: by_id(db, window),
-            members_of: memberships(membership::Column::OrganizationId),
-            memberships_of: memberships(membership::Column::UserId),
-            needs: by_id(db, window),
-            capabilities: by_id(db, window),
+            organizations: batched(ById::new(services), window),
+            regions: batched(ById::new(services), window),
+            science_cities: batched(ById::new(services), window),
+            users: batched(ById::new(services), window),
+            members_of: batched(ChildrenOf::new(services), window),
+            memberships_of: batched(MembershipsOfUsers(services.clone()), window),
+            needs: batched(ById::new(services), window),
+            capabilities: batched(ById::new(services), window),
             need_shares: DataLoader::with_cache(
-                SharesOf { db: db.clone() },
+                SharesOf(services.clone()),
                 tokio::spawn,
                 HashMapCache::default(),
             )
             .delay(window),
-            sessions: by_id(db, window),
-            meetings: by_id(db, window),
-            deals: by_id(db, window),
-            registrations: children(db, window),
-            deal_parties: children(db, window),
-            deal_financing: children(db, window),
-            deal_history: children(db, window),
+            sessions: batched(ById::new(services), window),
+            meetings: batched(ById::new(services), window),
+            deals: batched(ById::new(services), window),
+            registrations: batched(ChildrenOf::new(services), window),
+            deal_parties: batched(ChildrenOf::new(services), window),
+            deal_financing: batched(ChildrenOf::new(services), window),
+            deal_history: batched(ChildrenOf::new(services), window),
         }
     }
+}
+
+/// A loader that gathers keys for `window` after its first `load`.
+fn batched<L: Loader<i64>>(loader: L, window: Duration) -> DataLoader<L> {
+    DataLoader::new(loader, tokio::spawn).delay(window)
 }

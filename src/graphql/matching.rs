@@ -1,8 +1,7 @@
-//! Needs, capabilities and the explained matching resolvers.
+//! Explained two-sided matching: capabilities for a need, needs for a capability, partner
+//! suggestions, and why a pair is left out.
 
-mod mutation;
 mod query;
 pub mod types;
 
-pub use mutation::MatchingMutation;
 pub use query::MatchingQuery;

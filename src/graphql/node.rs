@@ -8,10 +8,14 @@ use super::{
     deals::types::Deal,
     ids::{self, NodeType},
     loaders,
-    matching::types::{Capability, Need},
-    registry::types::{Organization, Region, ScienceCity},
-    sessions::types::{Meeting, Session},
+    sessions::types::Session,
+    {capabilities::types::Capability, needs::types::Need},
+    {
+        organizations::types::Organization, regions::types::Region,
+        science_cities::types::ScienceCity,
+    },
 };
+use crate::graphql::meetings::types::Meeting;
 
 /// An object with a global ID, refetchable with `node(id:)`.
 #[derive(Interface)]

@@ -5,13 +5,15 @@
 use std::sync::{Arc, Mutex};
 
 use kopir::{
-    app::{self, App, AppState},
-    config::{Layer, Settings},
+    app::{
+        self, App, AppState,
+        health::DbHealth,
+        rate_limit::{RateLimitSettings, RateLimits},
+    },
+    config::{self, Layer},
     db,
-    domain::accounts,
+    domain::{Services, accounts},
     graphql::Mode,
-    health::DbHealth,
-    rate_limit::{RateLimitSettings, RateLimits},
 };
 use reqwest::StatusCode;
 use sea_orm::DatabaseConnection;
@@ -150,7 +152,7 @@ impl TestApp {
             ),
             Backend::Postgres(url) => (url.clone(), Some(fresh_pg_schema(url).await)),
         };
-        let settings = Settings::from_layer(Layer {
+        let settings = config::from_layer(Layer {
             database_url: Some(url.clone()),
             jwt_secret: Some(JWT_SECRET.into()),
             jwt_previous_keys: Some(vec![format!("k0:{PREVIOUS_JWT_SECRET}")]),
@@ -182,8 +184,13 @@ impl TestApp {
         }
         let secret = secrecy::SecretString::from(JWT_SECRET);
         let app = App {
-            db: db.clone(),
-            tokens: app::token_config(&settings, &secret).expect("tokens"),
+            services: Arc::new(Services {
+                db: db.clone(),
+                tokens: app::token_config(&settings.jwt, &secret).expect("tokens"),
+                matcher: kopir::domain::matching::store::Matcher::new(
+                    settings.matching_weights.clone(),
+                ),
+            }),
             loader_window: options.loader_window,
             rate_limits: RateLimits::new(options.rate_limits),
             db_health: DbHealth::spawn(
@@ -196,9 +203,6 @@ impl TestApp {
                 .expect("monitor connection"),
             ),
             request_timeout: options.request_timeout,
-            matcher: kopir::domain::matching::store::Matcher::new(
-                settings.matching_weights.clone(),
-            ),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -240,7 +240,7 @@ crate::db_tests!(
 /// address's own allowance runs out.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_refuse_with_retry_after_and_run_nothing() {
-    use kopir::rate_limit::RateLimitSettings;
+    use kopir::app::rate_limit::RateLimitSettings;
     let options = Options {
         rate_limits: RateLimitSettings {
             per_subject_per_minute: 60,

@@ -3,6 +3,7 @@
 //! PostgreSQL.
 
 mod accounts;
+mod architecture;
 mod cli;
 mod deals;
 mod faults;

@@ -1,4 +1,10 @@
+use entity::need::{Confidentiality, NeedStatus, Sector};
+
 use super::*;
+use crate::{
+    domain::{access::Access, text::Localized},
+    error::AppError,
+};
 
 fn text(s: &str) -> Localized {
     Localized {
@@ -72,7 +78,7 @@ fn weights_are_normalised_and_checked() {
 #[test]
 fn contributions_add_up_and_relevant_text_ranks_first() {
     let e = engine();
-    let viewer = Viewer::default();
+    let viewer = Access::default();
     let matches = e.matches_for_need(100, &viewer, 10).expect("visible");
     assert_eq!(matches[0].capability_id, 1);
     for m in &matches {
@@ -98,10 +104,7 @@ fn hard_filters_exclude_and_explain() {
     dear.price = (Some(2_000_000_000), None);
     let own = capability(7, 20, "Катализаторы нефти", &["2.4"]);
     e.upsert_capabilities(vec![inactive, full, dear, own]);
-    let admin = Viewer {
-        admin: true,
-        organizations: vec![],
-    };
+    let admin = Access::internal();
     let ids: Vec<i64> = e
         .matches_for_need(100, &admin, 50)
         .expect("visible")
@@ -128,10 +131,7 @@ fn confidential_needs_are_invisible_and_teasers_scored_on_their_teaser() {
     teaser.confidentiality = Confidentiality::Teaser;
     teaser.description = text("переработка нефти коррозия");
     e.upsert_needs(vec![secret, teaser]);
-    let stranger = Viewer {
-        admin: false,
-        organizations: vec![10],
-    };
+    let stranger = Access::member_of([10]);
     let found = e.matches_for_capability(1, &stranger, 50).expect("visible");
     assert!(found.iter().all(|m| m.need_id != 101));
     let t = found
@@ -147,9 +147,6 @@ fn confidential_needs_are_invisible_and_teasers_scored_on_their_teaser() {
         e.matches_for_need(102, &stranger, 5),
         Err(AppError::Forbidden(_))
     ));
-    let shared = Viewer {
-        admin: false,
-        organizations: vec![21],
-    };
+    let shared = Access::member_of([21]);
     assert!(e.matches_for_need(101, &shared, 5).is_ok());
 }

@@ -3,7 +3,7 @@
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
 
 use super::types::AuthPayload;
-use crate::{domain::accounts, graphql::app};
+use crate::{domain::accounts, graphql::services};
 
 /// A new account.
 #[derive(Debug, InputObject)]
@@ -30,18 +30,18 @@ pub struct LoginInput {
 /// A refresh token to exchange.
 #[derive(Debug, InputObject)]
 pub struct RefreshTokenInput {
-    /// The `refreshToken` of the current session; it stops working once exchanged.
+    /// The `refreshToken` of the current sign-in; it stops working once exchanged.
     #[graphql(secret)]
     pub refresh_token: String,
 }
 
-/// A session to end.
+/// A sign-in to end.
 #[derive(Debug, InputObject)]
 pub struct LogoutInput {
-    /// The `refreshToken` of the session to end.
+    /// The `refreshToken` of the sign-in to end.
     #[graphql(secret)]
     pub refresh_token: String,
-    /// End every session of the account, on all devices.
+    /// End every sign-in of the account, on all devices.
     #[graphql(default)]
     pub all_sessions: bool,
 }
@@ -49,7 +49,7 @@ pub struct LogoutInput {
 /// The result of `logout`.
 #[derive(SimpleObject)]
 pub struct LogoutPayload {
-    /// How many refresh tokens were revoked (0 when the session had already ended). Access
+    /// How many refresh tokens were revoked (0 when the sign-in had already ended). Access
     /// tokens already issued stay valid until they expire (at most 15 minutes by default).
     pub revoked_tokens: u64,
 }
@@ -66,16 +66,16 @@ impl AccountMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The mutation's input; see its type.")] input: RegisterInput,
     ) -> Result<AuthPayload> {
-        let app = app(ctx)?;
-        let session = accounts::register(
-            &app.db,
-            &app.tokens,
+        let services = services(ctx)?;
+        let sign_in = accounts::register(
+            &services.db,
+            &services.tokens,
             &input.email,
             input.password,
             &input.display_name,
         )
         .await?;
-        Ok(session.into())
+        Ok(sign_in.into())
     }
 
     /// Signs in with e-mail and password.
@@ -84,37 +84,37 @@ impl AccountMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The mutation's input; see its type.")] input: LoginInput,
     ) -> Result<AuthPayload> {
-        let app = app(ctx)?;
+        let services = services(ctx)?;
         Ok(
-            accounts::login(&app.db, &app.tokens, &input.email, input.password)
+            accounts::login(&services.db, &services.tokens, &input.email, input.password)
                 .await?
                 .into(),
         )
     }
 
-    /// Exchanges a refresh token for a new session. Each refresh token works once; presenting a
-    /// used one again ends the whole session.
+    /// Exchanges a refresh token for a new sign-in. Each refresh token works once; presenting a
+    /// used one again ends the whole sign-in (every token descended from the first).
     async fn refresh_token(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The mutation's input; see its type.")] input: RefreshTokenInput,
     ) -> Result<AuthPayload> {
-        let app = app(ctx)?;
+        let services = services(ctx)?;
         Ok(
-            accounts::refresh(&app.db, &app.tokens, &input.refresh_token)
+            accounts::refresh(&services.db, &services.tokens, &input.refresh_token)
                 .await?
                 .into(),
         )
     }
 
-    /// Ends a session (or all of the account's sessions).
+    /// Ends a sign-in (or all of the account's sign-ins).
     async fn logout(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The mutation's input; see its type.")] input: LogoutInput,
     ) -> Result<LogoutPayload> {
         let revoked =
-            accounts::logout(&app(ctx)?.db, &input.refresh_token, input.all_sessions).await?;
+            accounts::logout(&services(ctx)?.db, &input.refresh_token, input.all_sessions).await?;
         Ok(LogoutPayload {
             revoked_tokens: revoked,
         })

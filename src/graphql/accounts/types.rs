@@ -5,11 +5,11 @@ use chrono::{DateTime, Utc};
 use entity::{membership, membership::MembershipRole, user_account};
 
 use crate::{
-    domain::accounts::Session,
+    domain::accounts::SignIn,
     graphql::{
         ids::{self, NodeType},
         loaders,
-        registry::types::Organization,
+        organizations::types::Organization,
         required,
     },
 };
@@ -85,8 +85,8 @@ impl Membership {
     }
 }
 
-/// A signed-in session: send `accessToken` as `Authorization: Bearer …`; before it expires,
-/// exchange `refreshToken` for a new session with `refreshToken`.
+/// A sign-in: send `accessToken` as `Authorization: Bearer …`; before it expires,
+/// exchange `refreshToken` for a new sign-in with `refreshToken`.
 #[derive(SimpleObject)]
 pub struct AuthPayload {
     /// Short-lived bearer token (JWT).
@@ -101,8 +101,8 @@ pub struct AuthPayload {
     pub user: User,
 }
 
-impl From<Session> for AuthPayload {
-    fn from(s: Session) -> Self {
+impl From<SignIn> for AuthPayload {
+    fn from(s: SignIn) -> Self {
         Self {
             access_token: s.access_token,
             access_token_expires_at: s.access_expires_at,

@@ -12,10 +12,10 @@ use super::types::Deal;
 use crate::{
     domain::deals::{self, Financing, IpTerms, NewDeal, Party, TermChanges},
     graphql::{
-        access, app,
+        access,
         ids::{NodeType, decode_as},
         localized::LocalizedTextInput,
-        patch,
+        patch, services,
     },
 };
 
@@ -174,7 +174,7 @@ impl DealMutation {
     ) -> Result<DealPayload> {
         let ip = input.ip_terms.unwrap_or_default();
         let deal = deals::record(
-            &app(ctx)?.db,
+            &services(ctx)?.db,
             &*access(ctx).await?,
             NewDeal {
                 title: input.title.into(),
@@ -229,7 +229,7 @@ impl DealMutation {
     ) -> Result<DealPayload> {
         let id = decode_as(&input.id, NodeType::Deal, "id")?;
         let deal = deals::advance(
-            &app(ctx)?.db,
+            &services(ctx)?.db,
             &*access(ctx).await?,
             id,
             input.stage,
@@ -258,7 +258,7 @@ impl DealMutation {
             milestones: input.milestones,
         };
         let deal = deals::update_terms(
-            &app(ctx)?.db,
+            &services(ctx)?.db,
             &*access(ctx).await?,
             id,
             input.expected_version,

@@ -5,15 +5,12 @@ use entity::deal::{DealStage, DealType};
 
 use super::types::{Deal, DealConnection};
 use crate::{
-    domain::{
-        deals::{self, DealFilter},
-        pagination::{self, PageRequest},
-    },
+    domain::deals::{self, DealFilter},
     graphql::{
-        access, app,
-        connection::{page_cost, parse_cursor},
+        access,
+        connection::{Connection, page_cost, page_request},
         ids::{NodeType, decode_as},
-        loaders,
+        loaders, services,
     },
 };
 
@@ -48,10 +45,11 @@ impl DealQuery {
     ) -> Result<DealConnection> {
         let access = access(ctx).await?;
         access.user_id()?;
-        let db = &app(ctx)?.db;
-        let page = PageRequest::new(first, parse_cursor(after.as_deref())?)?;
+        let db = &services(ctx)?.db;
+        let page = page_request(first, after)?;
         let filter = filter.unwrap_or_default();
-        let select = deals::search(
+        let rows = deals::list(
+            db,
             &access,
             &DealFilter {
                 organization_id: filter
@@ -65,9 +63,10 @@ impl DealQuery {
                     .map(|id| decode_as(&id, NodeType::ScienceCity, "filter.scienceCityId"))
                     .transpose()?,
             },
-        );
-        let rows = pagination::fetch(db, select.clone(), entity::deal::Column::Id, page).await?;
-        Ok(DealConnection::new(rows, page, select))
+            page,
+        )
+        .await?;
+        Ok(Connection::of(rows, Deal))
     }
 
     /// One deal; null if it does not exist or the caller is not party to it.
@@ -87,7 +86,7 @@ impl Deal {
         let Some(row) = loaders(ctx)?.deals.load_one(id).await? else {
             return Ok(None);
         };
-        let parties = deals::parties_of(&app(ctx)?.db, id).await?;
+        let parties = deals::parties_of(&services(ctx)?.db, id).await?;
         Ok(deals::can_see(&*access(ctx).await?, &parties).then_some(Deal(row)))
     }
 }

@@ -9,16 +9,19 @@ use entity::{
     deal_party::{self, PartyRole},
 };
 
+use crate::graphql::capabilities::types::Capability;
+use crate::graphql::meetings::types::Meeting;
+use crate::graphql::money::Money;
+use crate::graphql::needs::types::Need;
 use crate::{
     domain::money,
     graphql::{
-        connection::connection,
+        connection::Connection,
         ids::{self, NodeType},
         loaders,
         localized::{LocalizedText, localized},
-        matching::types::{Capability, Money, Need},
-        registry::types::{Organization, ScienceCity},
-        sessions::types::{Meeting, Session},
+        sessions::types::Session,
+        {organizations::types::Organization, science_cities::types::ScienceCity},
     },
 };
 
@@ -262,11 +265,5 @@ impl DealHistoryEntry {
     }
 }
 
-connection!(
-    DealConnection,
-    DealEdge,
-    Deal,
-    deal::Entity,
-    "A page of deals.",
-    "A deal in a page."
-);
+/// A page of deals the caller is party to, oldest first.
+pub type DealConnection = Connection<Deal>;

@@ -1,148 +1,48 @@
-//! Need, capability and matching queries.
+//! Matching queries: ranked partners for a need or a capability, and why a pair is left out.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
-use entity::need::NeedStatus;
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Object, Result};
 use tokio::sync::RwLockReadGuard;
 
-use super::types::{CapabilityConnection, Match, NeedConnection, PartnerSuggestion};
+use super::types::Match;
+use super::types::PartnerSuggestion;
 use crate::{
     domain::{
-        capabilities::{self, CapabilityFilter},
-        matching::{Engine, Viewer},
-        needs::{self, NeedFilter},
-        pagination::{self, PageRequest},
+        pagination::PageRequest,
+        {access::Access, matching::Engine},
     },
     graphql::{
-        access, app,
-        connection::{page_cost, parse_cursor},
+        access,
+        connection::page_cost,
         ids::{NodeType, decode_as},
         loaders,
-        registry::types::Organization,
-        required,
+        organizations::types::Organization,
+        required, services,
     },
 };
-
-/// Which needs to list; every criterion is optional and they combine with AND.
-#[derive(Debug, Default, InputObject)]
-pub struct NeedFilterInput {
-    /// Only needs of this organisation.
-    pub organization_id: Option<ID>,
-    /// Only needs in this status.
-    pub status: Option<NeedStatus>,
-    /// Only needs in this field of science (FOS code; a major field such as `2` includes its
-    /// sub-fields).
-    pub field_of_science: Option<String>,
-    /// Case-insensitive text in the title (any language).
-    pub text: Option<String>,
-}
-
-/// Which capabilities to list; every criterion is optional and they combine with AND.
-#[derive(Debug, InputObject)]
-pub struct CapabilityFilterInput {
-    /// Only capabilities of this organisation.
-    pub organization_id: Option<ID>,
-    /// Only capabilities in this field of science (FOS code; a major field includes its
-    /// sub-fields).
-    pub field_of_science: Option<String>,
-    /// Active ones (default), inactive ones (visible to their owners only), or null for both.
-    #[graphql(default_with = "Some(true)")]
-    pub active: Option<bool>,
-    /// Case-insensitive text in the title (any language).
-    pub text: Option<String>,
-}
-
-impl Default for CapabilityFilterInput {
-    fn default() -> Self {
-        Self {
-            organization_id: None,
-            field_of_science: None,
-            active: Some(true),
-            text: None,
-        }
-    }
-}
 
 /// How many ranked results to return: `first` checked like a page size (0–100, default 20).
 fn match_count(first: Option<i32>) -> Result<usize> {
     Ok(usize::try_from(PageRequest::new(first, None)?.first).unwrap_or(0))
 }
 
-/// The signed-in caller as matching sees them, and the engine brought up to date.
+/// The signed-in caller's access, and the engine brought up to date.
 async fn signed_in_engine<'a>(
     ctx: &'a Context<'_>,
-) -> Result<(Viewer, RwLockReadGuard<'a, Engine>)> {
+) -> Result<(Arc<Access>, RwLockReadGuard<'a, Engine>)> {
     let access = access(ctx).await?;
     access.user_id()?;
-    let app = app(ctx)?;
-    Ok((Viewer::of(&access), app.matcher.current(&app.db).await?))
+    let services = services(ctx)?;
+    Ok((access, services.matcher.current(&services.db).await?))
 }
 
-fn org_filter(id: Option<ID>) -> Result<Option<i64>> {
-    Ok(id
-        .map(|id| decode_as(&id, NodeType::Organization, "filter.organizationId"))
-        .transpose()?)
-}
-
-/// Need, capability and matching queries.
+/// Matching queries.
 #[derive(Default)]
 pub struct MatchingQuery;
 
 #[Object]
 impl MatchingQuery {
-    /// Needs the caller may know of, oldest first. Confidential needs appear only to their
-    /// owner, platform admins and organisations they are shared with; teasers to everyone.
-    #[graphql(complexity = "page_cost(first, child_complexity)")]
-    async fn needs(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Which needs; all visible when omitted.")] filter: Option<NeedFilterInput>,
-        #[graphql(desc = "Page size, 0 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Return rows after this cursor.")] after: Option<String>,
-    ) -> Result<NeedConnection> {
-        let db = &app(ctx)?.db;
-        let page = PageRequest::new(first, parse_cursor(after.as_deref())?)?;
-        let filter = filter.unwrap_or_default();
-        let select = needs::search(
-            &*access(ctx).await?,
-            &NeedFilter {
-                organization_id: org_filter(filter.organization_id)?,
-                status: filter.status,
-                field_of_science: filter.field_of_science,
-                text: filter.text,
-            },
-        )?;
-        let rows = pagination::fetch(db, select.clone(), entity::need::Column::Id, page).await?;
-        Ok(NeedConnection::new(rows, page, select))
-    }
-
-    /// Capabilities the caller may see, oldest first.
-    #[graphql(complexity = "page_cost(first, child_complexity)")]
-    async fn capabilities(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Which capabilities; active ones when omitted.")] filter: Option<
-            CapabilityFilterInput,
-        >,
-        #[graphql(desc = "Page size, 0 to 100 (default 20).")] first: Option<i32>,
-        #[graphql(desc = "Return rows after this cursor.")] after: Option<String>,
-    ) -> Result<CapabilityConnection> {
-        let db = &app(ctx)?.db;
-        let page = PageRequest::new(first, parse_cursor(after.as_deref())?)?;
-        let filter = filter.unwrap_or_default();
-        let select = capabilities::search(
-            &*access(ctx).await?,
-            &CapabilityFilter {
-                organization_id: org_filter(filter.organization_id)?,
-                field_of_science: filter.field_of_science,
-                active: filter.active,
-                text: filter.text,
-            },
-        )?;
-        let rows =
-            pagination::fetch(db, select.clone(), entity::capability::Column::Id, page).await?;
-        Ok(CapabilityConnection::new(rows, page, select))
-    }
-
     /// The capabilities that best fit a need, best first, each with its explained score.
     /// Requires sign-in and the right to read the whole need. Capabilities of the need's own
     /// organisation, inactive ones, those without capacity and those whose minimum price is

@@ -3,17 +3,14 @@
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 
-use super::types::{Session, SessionConnection};
+use super::types::Session;
+use super::types::SessionConnection;
 use crate::{
-    domain::{
-        pagination::{self, PageRequest},
-        sessions::{self, SessionFilter},
-    },
+    domain::sessions::{self, SessionFilter},
     graphql::{
-        app,
-        connection::{page_cost, parse_cursor},
+        connection::{Connection, page_cost, page_request},
         ids::{NodeType, decode_as},
-        loaders,
+        loaders, services,
     },
 };
 
@@ -41,18 +38,22 @@ impl SessionQuery {
         #[graphql(desc = "Page size, 0 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Return rows after this cursor.")] after: Option<String>,
     ) -> Result<SessionConnection> {
-        let db = &app(ctx)?.db;
-        let page = PageRequest::new(first, parse_cursor(after.as_deref())?)?;
+        let db = &services(ctx)?.db;
+        let page = page_request(first, after)?;
         let filter = filter.unwrap_or_default();
-        let select = sessions::search(&SessionFilter {
-            science_city_id: filter
-                .science_city_id
-                .map(|id| decode_as(&id, NodeType::ScienceCity, "filter.scienceCityId"))
-                .transpose()?,
-            ends_after: filter.ends_after,
-        });
-        let rows = pagination::fetch(db, select.clone(), entity::session::Column::Id, page).await?;
-        Ok(SessionConnection::new(rows, page, select))
+        let rows = sessions::list(
+            db,
+            &SessionFilter {
+                science_city_id: filter
+                    .science_city_id
+                    .map(|id| decode_as(&id, NodeType::ScienceCity, "filter.scienceCityId"))
+                    .transpose()?,
+                ends_after: filter.ends_after,
+            },
+            page,
+        )
+        .await?;
+        Ok(Connection::of(rows, Session))
     }
 
     /// One session; null if there is none with this ID.

@@ -1,23 +1,20 @@
-//! Session, slot, registration and meeting object types.
+//! Session, registration and scheduling object types.
 
-use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{
-    meeting::{self, DeclineReason, MeetingStatus},
-    session, session_registration,
-};
+use entity::{session, session_registration};
 
+use crate::graphql::meetings::types::Meeting;
 use crate::{
-    domain::{scheduling, sessions},
+    domain::{meetings, sessions},
     graphql::{
         access,
-        connection::connection,
+        connection::Connection,
         ids::{self, NodeType},
         loaders,
         localized::{LocalizedText, localized},
-        matching::types::{Capability, Need},
-        registry::types::{Organization, ScienceCity},
         required,
+        {organizations::types::Organization, science_cities::types::ScienceCity},
     },
 };
 
@@ -157,23 +154,16 @@ impl Session {
         #[graphql(desc = "The organisation whose agenda to show.")] organization_id: ID,
     ) -> Result<Vec<Meeting>> {
         let org = ids::decode_as(&organization_id, NodeType::Organization, "organizationId")?;
-        let app = crate::graphql::app(ctx)?;
-        let rows = sessions::agenda(&app.db, &*access(ctx).await?, &self.0, org).await?;
+        let services = crate::graphql::services(ctx)?;
+        let rows = sessions::agenda(&services.db, &*access(ctx).await?, &self.0, org).await?;
         Ok(rows.into_iter().map(Meeting).collect())
     }
 
     /// Meetings of this session the caller may see (all for the organiser, their own for
     /// participants), newest first, at most 500.
     async fn meetings(&self, ctx: &Context<'_>) -> Result<Vec<Meeting>> {
-        use sea_orm::{QueryOrder as _, QuerySelect as _};
-        let app = crate::graphql::app(ctx)?;
-        let select = sessions::meetings_visible(&*access(ctx).await?, &self.0);
-        let rows = select
-            .order_by_desc(meeting::Column::Id)
-            .limit(500)
-            .all(&app.db)
-            .await
-            .map_err(crate::error::AppError::from)?;
+        let services = crate::graphql::services(ctx)?;
+        let rows = meetings::visible(&services.db, &*access(ctx).await?, &self.0, 500).await?;
         Ok(rows.into_iter().map(Meeting).collect())
     }
 }
@@ -221,123 +211,5 @@ impl SessionRegistration {
     }
 }
 
-/// GraphQL view of Meeting; see the schema description on its `impl`.
-pub struct Meeting(pub meeting::Model);
-
-/// A 1:1 meeting between two participants of a session.
-#[Object]
-impl Meeting {
-    /// Opaque global ID.
-    pub async fn id(&self) -> ID {
-        ids::encode(NodeType::Meeting, self.0.id)
-    }
-
-    /// The session.
-    async fn session(&self, ctx: &Context<'_>) -> Result<Session> {
-        let s = loaders(ctx)?.sessions.load_one(self.0.session_id).await?;
-        required(s.map(Session), "session")
-    }
-
-    /// The organisation that asked.
-    async fn requester(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Organization::referenced(ctx, self.0.requester_id).await
-    }
-
-    /// The organisation asked.
-    async fn invitee(&self, ctx: &Context<'_>) -> Result<Organization> {
-        Organization::referenced(ctx, self.0.invitee_id).await
-    }
-
-    /// The need it is about, if any and if the caller may see it.
-    async fn need(&self, ctx: &Context<'_>) -> Result<Option<Need>> {
-        match self.0.need_id {
-            Some(id) => Need::load(ctx, id).await,
-            None => Ok(None),
-        }
-    }
-
-    /// The capability it is about, if any and if the caller may see it.
-    async fn capability(&self, ctx: &Context<'_>) -> Result<Option<Capability>> {
-        match self.0.capability_id {
-            Some(id) => Capability::load(ctx, id).await,
-            None => Ok(None),
-        }
-    }
-
-    /// The requester's note.
-    async fn message(&self) -> Option<&str> {
-        self.0.message.as_deref()
-    }
-
-    /// Where it stands.
-    async fn status(&self) -> MeetingStatus {
-        self.0.status
-    }
-
-    /// Why it was declined.
-    async fn decline_reason(&self) -> Option<DeclineReason> {
-        self.0.decline_reason
-    }
-
-    /// The slot it is booked in.
-    async fn slot(&self, ctx: &Context<'_>) -> Result<Option<Slot>> {
-        let Some(index) = self.0.slot else {
-            return Ok(None);
-        };
-        let s = loaders(ctx)?.sessions.load_one(self.0.session_id).await?;
-        Ok(Some(slot(&required(s, "session")?, index)))
-    }
-
-    /// The table it is booked at (from 1).
-    async fn table(&self) -> Option<i32> {
-        self.0.table_no
-    }
-
-    /// Match score of its need and capability when both were named; the scheduler places
-    /// higher scores first.
-    async fn score(&self) -> Option<f64> {
-        self.0.score
-    }
-}
-
-impl Meeting {
-    /// The meeting `id` if the caller may see it.
-    pub async fn load(ctx: &Context<'_>, id: i64) -> Result<Option<Meeting>> {
-        let loaders = loaders(ctx)?;
-        let Some(m) = loaders.meetings.load_one(id).await? else {
-            return Ok(None);
-        };
-        let s = required(loaders.sessions.load_one(m.session_id).await?, "session")?;
-        Ok(sessions::can_see(&*access(ctx).await?, &m, &s).then_some(Meeting(m)))
-    }
-}
-
-connection!(
-    SessionConnection,
-    SessionEdge,
-    Session,
-    session::Entity,
-    "A page of sessions.",
-    "A session in a page."
-);
-
-/// Why the scheduler left a meeting out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[graphql(remote = "scheduling::Unplaced")]
-pub enum UnplacedReason {
-    /// The two parties share no available slot.
-    NoCommonAvailability,
-    /// Every slot both are available in already holds a meeting of one of them.
-    NoCommonFreeSlot,
-    /// Slots where both are free exist, but their tables are all taken.
-    NoTable,
-}
-
-/// A meeting the scheduler could not place.
-#[derive(SimpleObject)]
-pub struct UnplacedMeeting {
-    /// The meeting (still `ACCEPTED`).
-    pub meeting: Meeting,
-    /// Why.
-    pub reason: UnplacedReason,
-}
+/// A page of sessions, oldest first.
+pub type SessionConnection = Connection<Session>;

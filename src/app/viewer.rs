@@ -1,24 +1,17 @@
-//! The [`Viewer`] extractor: who is calling, from the `Authorization` header.
+//! Reads the caller from the `Authorization` header: the axum extractor for [`Viewer`].
 
 use std::sync::Arc;
 
 use axum::{
     extract::{FromRef, FromRequestParts},
-    http::{HeaderValue, StatusCode, header, request::Parts},
-    response::Response,
+    http::{HeaderValue, header, request::Parts},
+    response::{IntoResponse as _, Response},
 };
 
-use super::jwt::JwtKeys;
-use crate::error::{AppError, http_error};
-
-/// The caller of one request, as proven by its bearer token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Viewer {
-    /// No `Authorization` header: public data only.
-    Anonymous,
-    /// A valid access token for this user id.
-    User(i64),
-}
+use crate::{
+    auth::{Viewer, jwt::JwtKeys},
+    error::AppError,
+};
 
 impl<S> FromRequestParts<S> for Viewer
 where
@@ -55,7 +48,7 @@ where
 
 /// A 401 whose body is a GraphQL response, so GraphQL clients can read `extensions.code`.
 fn unauthenticated(err: AppError) -> Response {
-    let mut response = http_error(StatusCode::UNAUTHORIZED, err.code(), &err.to_string());
+    let mut response = err.into_response();
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static("Bearer error=\"invalid_token\""),

@@ -1,23 +1,18 @@
-//! Registry mutations.
+//! Organisation and membership mutations.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
-use entity::{
-    membership::MembershipRole, organization::OrganizationKind, science_city::ScienceCityStatus,
-};
+use entity::{membership::MembershipRole, organization::OrganizationKind};
 
-use super::types::{Organization, ScienceCity};
+use super::types::Organization;
 use crate::{
-    domain::{
-        organizations::{self, NewOrganization, OrganizationChanges},
-        science_cities::{self, NewScienceCity, ScienceCityChanges},
-    },
+    domain::organizations::{self, NewOrganization, OrganizationChanges},
     graphql::{
         access,
         accounts::types::Membership,
-        app, forget_access,
+        forget_access,
         ids::{NodeType, decode_as},
         localized::LocalizedTextInput,
-        patch,
+        patch, services,
     },
 };
 
@@ -99,51 +94,12 @@ pub struct AddMemberPayload {
     pub membership: Membership,
 }
 
-/// A new science city.
-#[derive(Debug, InputObject)]
-pub struct CreateScienceCityInput {
-    /// Name, in at least one of kk/ru/en.
-    pub name: LocalizedTextInput,
-    /// Region (ISO 3166-2 or KATO code).
-    pub region_code: String,
-    /// Initial status.
-    #[graphql(default_with = "ScienceCityStatus::Candidate")]
-    pub status: ScienceCityStatus,
-}
-
-/// The result of `createScienceCity`.
-#[derive(SimpleObject)]
-pub struct CreateScienceCityPayload {
-    /// The new science city.
-    pub science_city: ScienceCity,
-}
-
-/// Changes to a science city. Omitted fields stay as they are.
-#[derive(Debug, InputObject)]
-pub struct UpdateScienceCityInput {
-    /// The science city to change.
-    pub id: ID,
-    /// New name (replaces all languages).
-    pub name: Option<LocalizedTextInput>,
-    /// New region; refused while organisations belong to the city.
-    pub region_code: Option<String>,
-    /// Next status: CANDIDATE → DESIGNATED → ACTIVE, one step at a time.
-    pub status: Option<ScienceCityStatus>,
-}
-
-/// The result of `updateScienceCity`.
-#[derive(SimpleObject)]
-pub struct UpdateScienceCityPayload {
-    /// The science city as changed.
-    pub science_city: ScienceCity,
-}
-
-/// Registry mutations.
+/// Organisation and membership mutations.
 #[derive(Default)]
-pub struct RegistryMutation;
+pub struct OrganizationMutation;
 
 #[Object]
-impl RegistryMutation {
+impl OrganizationMutation {
     /// Registers an organisation; the caller becomes its admin. Requires sign-in.
     async fn create_organization(
         &self,
@@ -155,7 +111,7 @@ impl RegistryMutation {
             .map(|id| decode_as(&id, NodeType::ScienceCity, "scienceCityId"))
             .transpose()?;
         let org = organizations::create(
-            &app(ctx)?.db,
+            &services(ctx)?.db,
             &*access(ctx).await?,
             NewOrganization {
                 kind: input.kind,
@@ -193,7 +149,8 @@ impl RegistryMutation {
             })?,
             website: patch(input.website, Ok)?,
         };
-        let org = organizations::update(&app(ctx)?.db, &*access(ctx).await?, id, changes).await?;
+        let org =
+            organizations::update(&services(ctx)?.db, &*access(ctx).await?, id, changes).await?;
         Ok(UpdateOrganizationPayload {
             organization: Organization(org),
         })
@@ -211,7 +168,7 @@ impl RegistryMutation {
             "organizationId",
         )?;
         let membership = organizations::add_member(
-            &app(ctx)?.db,
+            &services(ctx)?.db,
             &*access(ctx).await?,
             org_id,
             &input.email,
@@ -221,50 +178,6 @@ impl RegistryMutation {
         forget_access(ctx).await;
         Ok(AddMemberPayload {
             membership: Membership(membership),
-        })
-    }
-
-    /// Creates a science city. Platform admins only.
-    async fn create_science_city(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: CreateScienceCityInput,
-    ) -> Result<CreateScienceCityPayload> {
-        let city = science_cities::create(
-            &app(ctx)?.db,
-            &*access(ctx).await?,
-            NewScienceCity {
-                name: input.name.into(),
-                region_code: input.region_code,
-                status: Some(input.status),
-            },
-        )
-        .await?;
-        Ok(CreateScienceCityPayload {
-            science_city: ScienceCity(city),
-        })
-    }
-
-    /// Changes a science city. Platform admins only.
-    async fn update_science_city(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: UpdateScienceCityInput,
-    ) -> Result<UpdateScienceCityPayload> {
-        let id = decode_as(&input.id, NodeType::ScienceCity, "id")?;
-        let city = science_cities::update(
-            &app(ctx)?.db,
-            &*access(ctx).await?,
-            id,
-            ScienceCityChanges {
-                name: input.name.map(Into::into),
-                region_code: input.region_code,
-                status: input.status,
-            },
-        )
-        .await?;
-        Ok(UpdateScienceCityPayload {
-            science_city: ScienceCity(city),
         })
     }
 }

@@ -1,0 +1,147 @@
+//! `POST /graphql` and `GET /graphql`: rate limits, database health, the request timeout and
+//! the request's context around one execution of the schema.
+
+use std::{net::SocketAddr, time::Duration};
+
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::{
+    extract::{ConnectInfo, FromRequest as _, Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    response::{IntoResponse as _, Response},
+};
+
+use super::{AppState, error::http_error, graphiql};
+use crate::{
+    auth::Viewer,
+    domain::text::Lang,
+    error::{AppError, ErrorCode},
+    graphql::{Mode, RequestCtx, loaders::Loaders},
+};
+
+/// `GET /graphql`: GraphiQL for a browser in development mode, else a query.
+pub async fn graphql_get(
+    State(state): State<AppState>,
+    connect_info: ConnectInfo<SocketAddr>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    request: Request,
+) -> Response {
+    if state.mode == Mode::Development && graphiql::wanted(&headers, request.uri()) {
+        return graphiql::page().into_response();
+    }
+    match GraphQLRequest::from_request(request, &state).await {
+        Ok(graphql_request) => {
+            graphql(
+                State(state),
+                connect_info,
+                Method::GET,
+                viewer,
+                headers,
+                graphql_request,
+            )
+            .await
+        }
+        Err(rejection) => rejection.into_response(),
+    }
+}
+
+/// GraphiQL's assets, in development mode only.
+pub async fn graphiql_asset(
+    State(state): State<AppState>,
+    file: axum::extract::Path<String>,
+) -> Response {
+    if state.mode == Mode::Development {
+        graphiql::asset(file).await
+    } else {
+        StatusCode::NOT_FOUND.into_response()
+    }
+}
+
+/// Runs a GraphQL request: POST on the full schema, GET on the query-only one.
+pub async fn graphql(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
+    viewer: Viewer,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> Response {
+    if let Err(wait) = state.app.rate_limits.check(viewer, peer.ip()) {
+        return rate_limited(wait);
+    }
+    if !state.app.db_health.is_available() {
+        return db_unavailable();
+    }
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or(Lang::Ru);
+    let request = request
+        .into_inner()
+        .data(RequestCtx::new(viewer, lang))
+        .data(Loaders::new(&state.app.services, state.app.loader_window));
+    let execute = async {
+        if method == Method::GET {
+            state.read_only.execute(request).await
+        } else {
+            state.schema.execute(request).await
+        }
+    };
+    // A database that stops answering makes queries hang rather than fail: stop waiting as soon
+    // as the health monitor says so. Nothing half-written remains (a transaction whose future is
+    // dropped is rolled back), but a statement already handed to the driver may still complete,
+    // so the outcome of an abandoned mutation is unknown to the client, as with any lost reply.
+    tokio::select! {
+        response = tokio::time::timeout(state.app.request_timeout, execute) => match response {
+            Ok(response) => GraphQLResponse::from(response).into_response(),
+            Err(_) => {
+                let limit = state.app.request_timeout.as_secs();
+                tracing::error!(limit, "request timed out");
+                http_error(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorCode::Internal,
+                    &format!(
+                        "the request took longer than {limit} s and the server stopped waiting; \
+                         a mutation may or may not have taken effect"
+                    ),
+                )
+            }
+        },
+        () = state.app.db_health.lost() => db_unavailable(),
+    }
+}
+
+/// 503 with `DB_UNAVAILABLE` and a hint to retry.
+fn db_unavailable() -> Response {
+    let err = AppError::DbUnavailable(sea_orm::DbErr::Custom("health monitor".into()));
+    with_retry_after(
+        http_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            err.code(),
+            &err.to_string(),
+        ),
+        5,
+    )
+}
+
+/// 429 with `Retry-After` (whole seconds, rounded up) and a GraphQL error coded `RATE_LIMITED`.
+fn rate_limited(wait: Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let message = format!("too many requests; retry in {seconds} s");
+    with_retry_after(
+        http_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            &message,
+        ),
+        seconds,
+    )
+}
+
+fn with_retry_after(mut response: Response, seconds: u64) -> Response {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}

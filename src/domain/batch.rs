@@ -1,0 +1,123 @@
+//! Reads by many keys at once, one statement per call: what the GraphQL layer's DataLoaders
+//! ask for, so that a page of N rows costs one query per relation rather than N.
+
+use std::collections::HashMap;
+
+use entity::{
+    capability, deal, deal_financing, deal_history, deal_party, meeting, membership, need,
+    organization, region, science_city, session, session_registration, user_account,
+};
+use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait, QueryFilter as _, QueryOrder as _};
+
+use crate::error::AppResult;
+
+/// An entity keyed by an `i64` id.
+pub trait Keyed: EntityTrait {
+    /// The key column.
+    fn key_column() -> Self::Column;
+    /// The key of a row.
+    fn key(model: &Self::Model) -> i64;
+}
+
+macro_rules! keyed {
+    ($($module:ident),*) => {$(
+        impl Keyed for $module::Entity {
+            fn key_column() -> Self::Column {
+                $module::Column::Id
+            }
+            fn key(model: &Self::Model) -> i64 {
+                model.id
+            }
+        }
+    )*};
+}
+keyed!(
+    capability,
+    deal,
+    meeting,
+    need,
+    organization,
+    region,
+    science_city,
+    session,
+    user_account
+);
+
+/// An entity whose rows belong to a parent row, read grouped by parent.
+pub trait Child: EntityTrait {
+    /// The column holding the parent's id.
+    fn parent_column() -> Self::Column;
+    /// The column rows are ordered by within a parent.
+    fn order_column() -> Self::Column;
+    /// The parent's id of a row.
+    fn parent(model: &Self::Model) -> i64;
+}
+
+macro_rules! child {
+    ($($module:ident: $column:ident / $field:ident by $order:ident),*) => {$(
+        impl Child for $module::Entity {
+            fn parent_column() -> Self::Column {
+                $module::Column::$column
+            }
+            fn order_column() -> Self::Column {
+                $module::Column::$order
+            }
+            fn parent(model: &Self::Model) -> i64 {
+                model.$field
+            }
+        }
+    )*};
+}
+child!(
+    deal_party: DealId / deal_id by OrganizationId,
+    deal_financing: DealId / deal_id by Id,
+    deal_history: DealId / deal_id by Version,
+    session_registration: SessionId / session_id by Id,
+    membership: OrganizationId / organization_id by Id
+);
+
+/// Rows of `E` by id.
+pub async fn by_id<E: Keyed>(
+    db: &impl ConnectionTrait,
+    keys: &[i64],
+) -> AppResult<HashMap<i64, E::Model>> {
+    let rows = E::find()
+        .filter(E::key_column().is_in(keys.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|m| (E::key(&m), m)).collect())
+}
+
+/// Rows of `E` belonging to each parent id, in the entity's order.
+pub async fn children<E: Child>(
+    db: &impl ConnectionTrait,
+    parents: &[i64],
+) -> AppResult<HashMap<i64, Vec<E::Model>>> {
+    let rows = E::find()
+        .filter(E::parent_column().is_in(parents.iter().copied()))
+        .order_by_asc(E::order_column())
+        .all(db)
+        .await?;
+    let mut grouped: HashMap<i64, Vec<E::Model>> = HashMap::new();
+    for row in rows {
+        grouped.entry(E::parent(&row)).or_default().push(row);
+    }
+    Ok(grouped)
+}
+
+/// Each user's memberships, oldest first.
+pub async fn memberships_of_users(
+    db: &impl ConnectionTrait,
+    users: &[i64],
+) -> AppResult<HashMap<i64, Vec<membership::Model>>> {
+    let rows = membership::Entity::find()
+        .filter(membership::Column::UserId.is_in(users.iter().copied()))
+        .order_by_asc(membership::Column::Id)
+        .all(db)
+        .await?;
+    let mut grouped: HashMap<i64, Vec<membership::Model>> = HashMap::new();
+    for row in rows {
+        grouped.entry(row.user_id).or_default().push(row);
+    }
+    Ok(grouped)
+}

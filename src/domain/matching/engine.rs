@@ -1,0 +1,622 @@
+//! The in-memory matcher: documents of both sides with their indexes, candidate retrieval, and
+//! scoring of a pair into explained factors.
+
+use std::collections::HashMap;
+
+use entity::need::{Confidentiality, NeedStatus};
+use rustc_hash::FxHashMap;
+
+use super::{
+    CapabilityProfile, Exclusion, FIELD_CANDIDATES, FactorName, NeedProfile, POSTING_BUDGET, Place,
+    TEXT_CANDIDATES, TEXT_SATURATION, Weights,
+    analysis::{Query, Terms, analyze},
+    explain::Detail,
+    factors::{budget_factor, fields_factor, reciprocity_factor, trl_factor},
+    index::Corpus,
+};
+use crate::{
+    domain::access::{Access, NeedView},
+    error::{AppError, AppResult},
+};
+
+/// One factor of a score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    /// Which factor.
+    pub name: FactorName,
+    /// Its weight (weights sum to 100).
+    pub weight: f64,
+    /// How well the pair does on it, 0..=1.
+    pub value: f64,
+    /// `weight × value`; contributions sum to the score.
+    pub contribution: f64,
+    /// Why, in words.
+    pub detail: String,
+}
+
+/// A scored pair.
+#[derive(Debug, Clone)]
+pub struct Match {
+    /// The need.
+    pub need_id: i64,
+    /// The capability.
+    pub capability_id: i64,
+    /// 0..=100, the sum of the contributions.
+    pub score: f64,
+    /// The factors.
+    pub factors: Vec<Factor>,
+    /// Hard filters that exclude the pair; empty for ranked results.
+    pub exclusions: Vec<Exclusion>,
+    /// Whether the need was scored from its teaser only (the viewer may not read the rest).
+    pub teaser_only: bool,
+}
+
+/// A partner suggested to an organisation, with its best match.
+#[derive(Debug, Clone)]
+pub struct Suggestion {
+    /// The partner organisation.
+    pub organization_id: i64,
+    /// Its best match with the asking organisation.
+    pub best: Match,
+    /// How many of the pairs between the two qualify.
+    pub matches: u32,
+}
+
+struct NeedDoc {
+    profile: NeedProfile,
+    full: Query,
+    teaser: Query,
+}
+
+struct CapabilityDoc {
+    profile: CapabilityProfile,
+    text: Query,
+}
+
+/// One side's documents with their slots and indexes.
+struct Side<D> {
+    docs: Vec<Option<D>>,
+    slots: HashMap<i64, u32>,
+    corpus: Corpus,
+    by_field: FxHashMap<String, Vec<u32>>,
+}
+
+impl<D> Default for Side<D> {
+    fn default() -> Self {
+        Self {
+            docs: Vec::new(),
+            slots: HashMap::new(),
+            corpus: Corpus::default(),
+            by_field: FxHashMap::default(),
+        }
+    }
+}
+
+impl<D> Side<D> {
+    fn slot(&mut self, id: i64) -> u32 {
+        let next = self.docs.len() as u32;
+        let slot = *self.slots.entry(id).or_insert(next);
+        if slot == next {
+            self.docs.push(None);
+        }
+        slot
+    }
+
+    fn get(&self, id: i64) -> Option<&D> {
+        self.slots
+            .get(&id)
+            .and_then(|&s| self.docs[s as usize].as_ref())
+    }
+
+    fn set_fields(&mut self, slot: u32, old: &[String], new: &[String]) {
+        for code in old {
+            if let Some(list) = self.by_field.get_mut(code) {
+                list.retain(|&s| s != slot);
+            }
+        }
+        for code in new {
+            self.by_field.entry(code.clone()).or_default().push(slot);
+        }
+    }
+}
+
+/// The in-memory matcher.
+pub struct Engine {
+    weights: Weights,
+    needs: Side<NeedDoc>,
+    capabilities: Side<CapabilityDoc>,
+    places: HashMap<i64, Place>,
+    /// Needs matched with each organisation's capabilities.
+    track_record: HashMap<i64, u32>,
+    /// Postings a query reads at most; see [`POSTING_BUDGET`].
+    posting_budget: usize,
+}
+
+fn need_text(need: &NeedProfile) -> Query {
+    let mut parts: Vec<(&str, f32)> = need.title.iter().map(|t| (t, 2.0)).collect();
+    parts.extend(need.keywords.iter().map(|k| (k.as_str(), 2.0)));
+    parts.extend(need.description.iter().map(|t| (t, 1.0)));
+    parts.extend(need.requirements.iter().map(|r| (r.as_str(), 1.0)));
+    analyze(&parts)
+}
+
+fn teaser_text(need: &NeedProfile) -> Query {
+    let parts: Vec<(&str, f32)> = need.title.iter().map(|t| (t, 2.0)).collect();
+    analyze(&parts)
+}
+
+fn capability_text(capability: &CapabilityProfile) -> Query {
+    let mut parts: Vec<(&str, f32)> = capability.title.iter().map(|t| (t, 2.0)).collect();
+    parts.extend(capability.keywords.iter().map(|k| (k.as_str(), 2.0)));
+    parts.extend(capability.description.iter().map(|t| (t, 1.0)));
+    parts.extend(capability.equipment.iter().map(|e| (e.as_str(), 1.0)));
+    analyze(&parts)
+}
+
+impl Engine {
+    /// An empty engine scoring with `weights`.
+    pub fn new(weights: Weights) -> Self {
+        Self {
+            weights,
+            needs: Side::default(),
+            capabilities: Side::default(),
+            places: HashMap::new(),
+            track_record: HashMap::new(),
+            posting_budget: POSTING_BUDGET,
+        }
+    }
+
+    /// Changes the postings budget; `usize::MAX` reads every posting (exact retrieval). For
+    /// measuring what the budget costs in quality.
+    pub fn set_posting_budget(&mut self, postings: usize) {
+        self.posting_budget = postings;
+    }
+
+    /// Adds or replaces capabilities. Many at once (start-up) build the index in one pass.
+    pub fn upsert_capabilities(&mut self, profiles: Vec<CapabilityProfile>) {
+        let bulk = profiles.len() > 64;
+        let mut batch = Vec::new();
+        for profile in profiles {
+            let slot = self.capabilities.slot(profile.id);
+            let old_fields = self.capabilities.docs[slot as usize]
+                .as_ref()
+                .map(|d| d.profile.fields.clone())
+                .unwrap_or_default();
+            self.capabilities
+                .set_fields(slot, &old_fields, &profile.fields);
+            let text = capability_text(&profile);
+            if bulk {
+                batch.push((slot, text.terms.clone()));
+            } else {
+                self.capabilities.corpus.insert(slot, text.terms.clone());
+            }
+            self.capabilities.docs[slot as usize] = Some(CapabilityDoc { profile, text });
+        }
+        if bulk {
+            self.capabilities.corpus.extend(batch);
+        }
+    }
+
+    /// Adds or replaces needs. Capabilities they were matched with should be loaded first.
+    pub fn upsert_needs(&mut self, profiles: Vec<NeedProfile>) {
+        let bulk = profiles.len() > 64;
+        let mut batch = Vec::new();
+        for profile in profiles {
+            let slot = self.needs.slot(profile.id);
+            let old = self.needs.docs[slot as usize].take();
+            let old_fields = old
+                .as_ref()
+                .map(|d| d.profile.fields.clone())
+                .unwrap_or_default();
+            if let Some(old_owner) = old.as_ref().and_then(|d| self.matched_owner(&d.profile))
+                && let Some(n) = self.track_record.get_mut(&old_owner)
+            {
+                *n = n.saturating_sub(1);
+            }
+            if let Some(owner) = self.matched_owner(&profile) {
+                *self.track_record.entry(owner).or_default() += 1;
+            }
+            self.needs.set_fields(slot, &old_fields, &profile.fields);
+            let full = need_text(&profile);
+            let teaser = teaser_text(&profile);
+            // The needs index holds what everybody may read, so that retrieval itself cannot
+            // reveal hidden text; viewers who may read more get those needs rescored in full.
+            let public = match profile.confidentiality {
+                Confidentiality::Public => Some(full.terms.clone()),
+                Confidentiality::Teaser => Some(teaser.terms.clone()),
+                Confidentiality::Confidential => None,
+            };
+            match (public, bulk) {
+                (Some(terms), true) => batch.push((slot, terms)),
+                (Some(terms), false) => self.needs.corpus.insert(slot, terms),
+                (None, _) => self.needs.corpus.remove(slot),
+            }
+            self.needs.docs[slot as usize] = Some(NeedDoc {
+                profile,
+                full,
+                teaser,
+            });
+        }
+        if bulk {
+            self.needs.corpus.extend(batch);
+        }
+    }
+
+    fn matched_owner(&self, need: &NeedProfile) -> Option<i64> {
+        let id = need.matched_capability_id?;
+        Some(self.capabilities.get(id)?.profile.organization_id)
+    }
+
+    /// Records where an organisation sits.
+    pub fn set_place(&mut self, organization_id: i64, place: Place) {
+        self.places.insert(organization_id, place);
+    }
+
+    /// Needs indexed.
+    pub fn need_count(&self) -> usize {
+        self.needs.slots.len()
+    }
+
+    /// Capabilities indexed.
+    pub fn capability_count(&self) -> usize {
+        self.capabilities.slots.len()
+    }
+
+    fn need_for(&self, id: i64, viewer: &Access) -> AppResult<(&NeedDoc, NeedView)> {
+        let doc = self.needs.get(id).ok_or(AppError::NotFound("need"))?;
+        match sees(viewer, &doc.profile) {
+            NeedView::Hidden => Err(AppError::NotFound("need")),
+            view => Ok((doc, view)),
+        }
+    }
+
+    fn capability_for(&self, id: i64, viewer: &Access) -> AppResult<&CapabilityDoc> {
+        self.capabilities
+            .get(id)
+            .filter(|d| viewer.sees_capability(d.profile.organization_id, d.profile.active))
+            .ok_or(AppError::NotFound("capability"))
+    }
+
+    /// The best capabilities for a need the viewer may read in full.
+    pub fn matches_for_need(
+        &self,
+        need_id: i64,
+        viewer: &Access,
+        first: usize,
+    ) -> AppResult<Vec<Match>> {
+        let (need, view) = self.need_for(need_id, viewer)?;
+        if view != NeedView::Full {
+            return Err(AppError::Forbidden(
+                "only the need's owner and organisations it is shared with see its matches".into(),
+            ));
+        }
+        let side = &self.capabilities;
+        let candidates = self.candidates(side, &need.full.terms, &need.profile.fields);
+        let own = self.own_score(need, NeedView::Full);
+        let mut out: Vec<Match> = candidates
+            .into_iter()
+            .filter_map(|slot| {
+                let cap = side.docs[slot as usize].as_ref()?;
+                let m = self.evaluate(need, NeedView::Full, own, cap, false);
+                m.exclusions.is_empty().then_some(m)
+            })
+            .collect();
+        rank(&mut out, first);
+        // Only what is returned is put into words.
+        Ok(out
+            .iter()
+            .filter_map(|m| {
+                let cap = side.get(m.capability_id)?;
+                Some(self.evaluate(need, NeedView::Full, own, cap, true))
+            })
+            .collect())
+    }
+
+    /// The best open needs for a capability the viewer may see. Needs the viewer may read only
+    /// as a teaser are scored on their teaser; hidden ones never appear.
+    pub fn matches_for_capability(
+        &self,
+        capability_id: i64,
+        viewer: &Access,
+        first: usize,
+    ) -> AppResult<Vec<Match>> {
+        let cap = self.capability_for(capability_id, viewer)?;
+        let side = &self.needs;
+        let mut candidates = self.candidates(side, &cap.text.terms, &cap.profile.fields);
+        // Needs this viewer may read beyond the public index: shared with them, or all for
+        // admins. Usually few, so they are simply all considered.
+        candidates.extend(side.docs.iter().enumerate().filter_map(|(slot, d)| {
+            let p = &d.as_ref()?.profile;
+            (p.confidentiality != Confidentiality::Public
+                && sees(viewer, p) == NeedView::Full
+                && p.status == NeedStatus::Open)
+                .then_some(slot as u32)
+        }));
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut out: Vec<Match> = candidates
+            .into_iter()
+            .filter_map(|slot| {
+                let need = side.docs[slot as usize].as_ref()?;
+                let view = sees(viewer, &need.profile);
+                if view == NeedView::Hidden {
+                    return None;
+                }
+                let m = self.evaluate(need, view, self.own_score(need, view), cap, false);
+                m.exclusions.is_empty().then_some(m)
+            })
+            .collect();
+        rank(&mut out, first);
+        Ok(out
+            .iter()
+            .filter_map(|m| {
+                let need = side.get(m.need_id)?;
+                let view = sees(viewer, &need.profile);
+                Some(self.evaluate(need, view, self.own_score(need, view), cap, true))
+            })
+            .collect())
+    }
+
+    /// One pair, scored, with every hard filter that excludes it.
+    pub fn explain(&self, need_id: i64, capability_id: i64, viewer: &Access) -> AppResult<Match> {
+        let (need, view) = self.need_for(need_id, viewer)?;
+        let cap = self.capability_for(capability_id, viewer)?;
+        Ok(self.evaluate(need, view, self.own_score(need, view), cap, true))
+    }
+
+    /// Partners for an organisation: owners of capabilities matching its open needs and owners
+    /// of needs matching its active capabilities, best first.
+    pub fn partner_suggestions(
+        &self,
+        organization_id: i64,
+        viewer: &Access,
+        first: usize,
+    ) -> Vec<Suggestion> {
+        let mut best: HashMap<i64, Suggestion> = HashMap::new();
+        let mut offer = |partner: i64, m: Match| {
+            let entry = best.entry(partner).or_insert_with(|| Suggestion {
+                organization_id: partner,
+                best: m.clone(),
+                matches: 0,
+            });
+            entry.matches += 1;
+            if m.score > entry.best.score {
+                entry.best = m;
+            }
+        };
+        for need in self.needs.docs.iter().flatten() {
+            let p = &need.profile;
+            if p.organization_id == organization_id && p.status == NeedStatus::Open {
+                for m in self.matches_for_need(p.id, viewer, 20).unwrap_or_default() {
+                    if let Some(c) = self.capabilities.get(m.capability_id) {
+                        offer(c.profile.organization_id, m);
+                    }
+                }
+            }
+        }
+        for cap in self.capabilities.docs.iter().flatten() {
+            let p = &cap.profile;
+            if p.organization_id == organization_id && p.active {
+                for m in self
+                    .matches_for_capability(p.id, viewer, 20)
+                    .unwrap_or_default()
+                {
+                    if let Some(n) = self.needs.get(m.need_id) {
+                        offer(n.profile.organization_id, m);
+                    }
+                }
+            }
+        }
+        let mut out: Vec<Suggestion> = best.into_values().collect();
+        out.sort_by(|a, b| {
+            b.best
+                .score
+                .total_cmp(&a.best.score)
+                .then(a.organization_id.cmp(&b.organization_id))
+        });
+        out.truncate(first);
+        out
+    }
+
+    /// Slots worth scoring exactly: the best by text, plus the newest sharing each field.
+    fn candidates<D>(&self, side: &Side<D>, query: &Terms, fields: &[String]) -> Vec<u32> {
+        let mut scores = Vec::new();
+        side.corpus
+            .accumulate(query, self.posting_budget, &mut scores);
+        let mut scored: Vec<(f32, u32)> = scores
+            .iter()
+            .enumerate()
+            .filter(|&(_, &s)| s > 0.0)
+            .map(|(slot, &s)| (s, slot as u32))
+            .collect();
+        if scored.len() > TEXT_CANDIDATES {
+            scored.select_nth_unstable_by(TEXT_CANDIDATES, |a, b| b.0.total_cmp(&a.0));
+            scored.truncate(TEXT_CANDIDATES);
+        }
+        let mut out: Vec<u32> = scored.into_iter().map(|(_, slot)| slot).collect();
+        for code in fields {
+            if let Some(list) = side.by_field.get(code) {
+                out.extend(list.iter().rev().take(FIELD_CANDIDATES));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Scores one pair and lists the filters that exclude it. Without `explain` the details
+    /// stay empty: ranking scores hundreds of candidates and only the returned ones need words.
+    fn evaluate(
+        &self,
+        need: &NeedDoc,
+        view: NeedView,
+        own: f32,
+        cap: &CapabilityDoc,
+        explain: bool,
+    ) -> Match {
+        let n = &need.profile;
+        let c = &cap.profile;
+        let teaser = view == NeedView::Teaser;
+        let mut exclusions = Vec::new();
+        if n.organization_id == c.organization_id {
+            exclusions.push(Exclusion::OwnOrganization);
+        }
+        if !c.active {
+            exclusions.push(Exclusion::CapabilityInactive);
+        }
+        if c.capacity <= 0 {
+            exclusions.push(Exclusion::NoCapacity);
+        }
+        if !teaser
+            && let (Some(price_min), Some(budget_max)) = (c.price.0, n.budget.1)
+            && price_min > budget_max
+        {
+            exclusions.push(Exclusion::PriceAboveBudget);
+        }
+        if n.status != NeedStatus::Open {
+            exclusions.push(Exclusion::NeedNotOpen);
+        }
+
+        let query = if teaser { &need.teaser } else { &need.full };
+        let record = self
+            .track_record
+            .get(&c.organization_id)
+            .copied()
+            .unwrap_or(0);
+        let slots = c.capacity.max(0);
+        let hidden = || (0.5, Detail::Fixed("not shown in the teaser"));
+        let values = [
+            (
+                FactorName::Text,
+                self.text_factor(query, own, &cap.text, explain),
+            ),
+            (FactorName::Fields, fields_factor(&n.fields, &c.fields)),
+            (
+                FactorName::Trl,
+                if teaser {
+                    hidden()
+                } else {
+                    trl_factor(n.trl, c.trl)
+                },
+            ),
+            (
+                FactorName::Budget,
+                if teaser {
+                    hidden()
+                } else {
+                    budget_factor(n.budget, c.price)
+                },
+            ),
+            (
+                FactorName::Geography,
+                self.geography_factor(n.organization_id, c.organization_id),
+            ),
+            (
+                FactorName::Capacity,
+                (f64::from(slots.min(3)) / 3.0, Detail::Capacity(slots)),
+            ),
+            (
+                FactorName::TrackRecord,
+                (f64::from(record.min(5)) / 5.0, Detail::TrackRecord(record)),
+            ),
+            (FactorName::Reciprocity, reciprocity_factor(n, c, teaser)),
+        ];
+        let factors: Vec<Factor> = values
+            .into_iter()
+            .map(|(name, (value, detail))| {
+                let weight = self.weights.get(name);
+                let value = value.clamp(0.0, 1.0);
+                Factor {
+                    name,
+                    weight,
+                    value,
+                    contribution: weight * value,
+                    detail: if explain {
+                        detail.words()
+                    } else {
+                        String::new()
+                    },
+                }
+            })
+            .collect();
+        Match {
+            need_id: n.id,
+            capability_id: c.id,
+            score: factors.iter().map(|f| f.contribution).sum(),
+            factors,
+            exclusions,
+            teaser_only: teaser,
+        }
+    }
+
+    /// The need's text (as `view` shows it) scored against itself: the scale of its text factor.
+    fn own_score(&self, need: &NeedDoc, view: NeedView) -> f32 {
+        let query = if view == NeedView::Teaser {
+            &need.teaser
+        } else {
+            &need.full
+        };
+        self.capabilities.corpus.score(&query.terms, &query.terms).0
+    }
+
+    /// BM25 of the need's text against the capability's, over the capability corpus, relative
+    /// to the need's text scored against itself (`own`): the share of the need the capability
+    /// covers.
+    fn text_factor(&self, need: &Query, own: f32, cap: &Query, explain: bool) -> (f64, Detail) {
+        if own <= 0.0 {
+            return (0.0, Detail::Fixed("the need has no text to compare"));
+        }
+        let (raw, mut shared) = self.capabilities.corpus.score(&need.terms, &cap.terms);
+        let coverage = f64::from(raw / own);
+        let mut words: Vec<String> = Vec::new();
+        if explain {
+            shared.sort_by(|a, b| b.1.total_cmp(&a.1));
+            for (feature, _) in &shared {
+                if let Some(word) = need.words.get(feature)
+                    && !words.contains(word)
+                {
+                    words.push(word.clone());
+                }
+                if words.len() == 6 {
+                    break;
+                }
+            }
+        }
+        (
+            (coverage / TEXT_SATURATION).min(1.0),
+            Detail::Text { coverage, words },
+        )
+    }
+
+    fn geography_factor(&self, need_org: i64, cap_org: i64) -> (f64, Detail) {
+        let a = self.places.get(&need_org).copied().unwrap_or_default();
+        let b = self.places.get(&cap_org).copied().unwrap_or_default();
+        if a.science_city_id.is_some() && a.science_city_id == b.science_city_id {
+            (1.0, Detail::Fixed("same science city"))
+        } else if a.region_id.is_some() && a.region_id == b.region_id {
+            (0.6, Detail::Fixed("same region"))
+        } else {
+            (0.2, Detail::Fixed("different regions"))
+        }
+    }
+}
+
+/// How much of `need` the viewer may read.
+fn sees(viewer: &Access, need: &NeedProfile) -> NeedView {
+    viewer.need_view(
+        need.organization_id,
+        need.confidentiality,
+        &need.shared_with,
+    )
+}
+
+/// Sorts by score (then ids, so equal scores always come in the same order) and keeps `first`.
+fn rank(matches: &mut Vec<Match>, first: usize) {
+    matches.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.need_id.cmp(&b.need_id))
+            .then(a.capability_id.cmp(&b.capability_id))
+    });
+    matches.truncate(first);
+}

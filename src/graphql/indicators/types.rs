@@ -1,0 +1,46 @@
+//! The indicator report line.
+
+use async_graphql::{Enum, SimpleObject};
+use entity::indicator::IndicatorMethod;
+
+use crate::{domain::indicators, graphql::localized::LocalizedText};
+
+/// How an actual compares with its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "indicators::Status")]
+pub enum IndicatorStatus {
+    /// At or above the target.
+    OnTrack,
+    /// Below the target, at or above the critical level.
+    AtRisk,
+    /// Below the critical level.
+    BelowCritical,
+}
+
+/// One indicator in a report.
+#[derive(SimpleObject)]
+pub struct IndicatorLine {
+    /// Stable code, e.g. `DEALS_SIGNED`.
+    pub code: String,
+    /// Title.
+    pub title: LocalizedText,
+    /// `count`, `KZT` or `percent`.
+    pub unit: String,
+    /// The Concept direction it measures.
+    pub direction: String,
+    /// How the actual is obtained.
+    pub method: IndicatorMethod,
+    /// Target for the year, a decimal string; null if none is set.
+    pub target: Option<String>,
+    /// Critical level, a decimal string; null if no target is set.
+    pub critical: Option<String>,
+    /// Whether the target is demo data, not an official figure (the Concept's figures are not
+    /// public).
+    pub target_is_demo: Option<bool>,
+    /// The actual, a decimal string; null when there is nothing to compute it from yet.
+    pub actual: Option<String>,
+    /// How the actual was obtained.
+    pub basis: String,
+    /// Status, when both target and actual exist.
+    pub status: Option<IndicatorStatus>,
+}
