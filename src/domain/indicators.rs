@@ -27,6 +27,35 @@ use sea_orm::{
 use super::{access::Access, money};
 use crate::error::{AppError, AppResult, Reason};
 
+/// The indicators the platform computes from its own data, by their seeded `code`. The
+/// migrations seed one `COMPUTED` indicator row per variant; a test checks both ways.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::EnumIter, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum Computed {
+    /// Deals of the science city signed in the year and not called off.
+    DealsSigned,
+    /// The sum of those deals' values.
+    DealVolume,
+    /// The share of private financing in those deals.
+    PrivateFinancingShare,
+    /// The share of public–private partnership financing in those deals.
+    PppFinancingShare,
+    /// Sessions of the science city that started in the year.
+    SessionsHeld,
+    /// Booked meetings of those sessions.
+    MeetingsHeld,
+    /// Enterprises that posted a need, registered for a session or signed a deal.
+    EnterprisesEngaged,
+    /// Needs posted in the year that reached a booked meeting.
+    NeedToMeetingConversion,
+    /// Meetings held that led to a recorded deal.
+    MeetingToDealConversion,
+    /// Spin-off deals among those signed.
+    SpinOffs,
+}
+
 /// How an actual compares with its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -316,18 +345,22 @@ pub async fn report(db: &impl ConnectionTrait, city: i64, year: i32) -> AppResul
 
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX).saturating_mul(1000);
     let volume: i64 = deals.iter().map(|d| d.value).sum();
-    let computed: HashMap<&str, (Option<i64>, String)> = HashMap::from([
-        ("DEALS_SIGNED", (Some(count(deals.len())), format!("{} deals of the science city signed in {year} and not called off", deals.len()))),
-        ("DEAL_VOLUME", (Some(volume.saturating_mul(10)), format!("sum of the values of those {} deals", deals.len()))),
-        ("PRIVATE_FINANCING_SHARE", (percent(by_source(FinancingSource::Private), financed), format!("PRIVATE lines of {} KZT financing of those deals", money::format(financed)))),
-        ("PPP_FINANCING_SHARE", (percent(by_source(FinancingSource::Ppp), financed), format!("PPP lines of {} KZT financing of those deals", money::format(financed)))),
-        ("SESSIONS_HELD", (Some(count(sessions.len())), format!("sessions of the science city started in {year}"))),
-        ("MEETINGS_HELD", (Some(count(meetings.len())), format!("booked meetings of those {} sessions", sessions.len()))),
-        ("ENTERPRISES_ENGAGED", (Some(count(engaged.len())), "enterprises of the science city that posted a need, registered for a session or signed a deal in the year".to_owned())),
-        ("NEED_TO_MEETING_CONVERSION", (percent(count(needs_met.len()), count(needs.len())), format!("{} of {} needs posted in {year} reached a booked meeting", needs_met.len(), needs.len()))),
-        ("MEETING_TO_DEAL_CONVERSION", (percent(count(meetings_with_deal), count(meetings.len())), format!("{meetings_with_deal} of {} meetings held led to a recorded deal", meetings.len()))),
-        ("SPIN_OFFS", (Some(count(deals.iter().filter(|d| d.deal_type == DealType::SpinOff).count())), "SPIN_OFF deals among those signed".to_owned())),
-    ]);
+    // One arm per computed indicator: a new one is a new `Computed` variant, and the compiler
+    // points here.
+    let figure = |which: Computed| -> (Option<i64>, String) {
+        match which {
+            Computed::DealsSigned => (Some(count(deals.len())), format!("{} deals of the science city signed in {year} and not called off", deals.len())),
+            Computed::DealVolume => (Some(volume.saturating_mul(10)), format!("sum of the values of those {} deals", deals.len())),
+            Computed::PrivateFinancingShare => (percent(by_source(FinancingSource::Private), financed), format!("PRIVATE lines of {} KZT financing of those deals", money::format(financed))),
+            Computed::PppFinancingShare => (percent(by_source(FinancingSource::Ppp), financed), format!("PPP lines of {} KZT financing of those deals", money::format(financed))),
+            Computed::SessionsHeld => (Some(count(sessions.len())), format!("sessions of the science city started in {year}")),
+            Computed::MeetingsHeld => (Some(count(meetings.len())), format!("booked meetings of those {} sessions", sessions.len())),
+            Computed::EnterprisesEngaged => (Some(count(engaged.len())), "enterprises of the science city that posted a need, registered for a session or signed a deal in the year".to_owned()),
+            Computed::NeedToMeetingConversion => (percent(count(needs_met.len()), count(needs.len())), format!("{} of {} needs posted in {year} reached a booked meeting", needs_met.len(), needs.len())),
+            Computed::MeetingToDealConversion => (percent(count(meetings_with_deal), count(meetings.len())), format!("{meetings_with_deal} of {} meetings held led to a recorded deal", meetings.len())),
+            Computed::SpinOffs => (Some(count(deals.iter().filter(|d| d.deal_type == DealType::SpinOff).count())), "SPIN_OFF deals among those signed".to_owned()),
+        }
+    };
 
     let targets: HashMap<i64, indicator_target::Model> = indicator_target::Entity::find()
         .filter(indicator_target::Column::ScienceCityId.eq(city))
@@ -353,10 +386,10 @@ pub async fn report(db: &impl ConnectionTrait, city: i64, year: i32) -> AppResul
         .into_iter()
         .map(|indicator| {
             let (actual, basis) = match indicator.method {
-                IndicatorMethod::Computed => computed
-                    .get(indicator.code.as_str())
-                    .cloned()
-                    .unwrap_or((None, "not computed by this version".to_owned())),
+                IndicatorMethod::Computed => match indicator.code.parse::<Computed>() {
+                    Ok(which) => figure(which),
+                    Err(_) => (None, "not computed by this version".to_owned()),
+                },
                 IndicatorMethod::Reported => match reported.get(&indicator.id) {
                     Some(v) => (
                         Some(v.value),

@@ -464,6 +464,14 @@ async fn the_indicator_report_equals_hand_computed_figures(app: TestApp) {
     assert_eq!(lines["SPIN_OFFS"]["status"], "BELOW_CRITICAL");
     assert_eq!(lines["DEAL_VOLUME"]["status"], Value::Null);
     assert_eq!(lines.len(), 12);
+    let full = app
+        .gql(None, "query($c: ID!, $y: Int!) { indicatorReport(scienceCityId: $c, year: $y) { code title { en } unit direction target critical actual basis status targetIsDemo } }", json!({ "c": f.city, "y": year }))
+        .await;
+    let text = serde_json::to_string_pretty(full.data("/indicatorReport")).expect("JSON");
+    insta::assert_snapshot!(
+        "indicator_report",
+        text.replace(&year.to_string(), "[year]")
+    );
 }
 
 async fn region_potential_ranks_as_computed_by_hand(app: TestApp) {
@@ -604,7 +612,28 @@ async fn postgres_deal_pages_cost_a_bounded_number_of_statements() {
     }
 }
 
+/// Every computed indicator the migrations seed has its computation, and every computation has
+/// its seeded row: the report can show no "not computed by this version" for shipped codes.
+async fn every_seeded_computed_indicator_is_computed(app: TestApp) {
+    use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+    use strum::IntoEnumIterator as _;
+    let seeded: std::collections::BTreeSet<String> = entity::indicator::Entity::find()
+        .filter(entity::indicator::Column::Method.eq(entity::indicator::IndicatorMethod::Computed))
+        .all(&app.db)
+        .await
+        .expect("indicators")
+        .into_iter()
+        .map(|i| i.code)
+        .collect();
+    let computed: std::collections::BTreeSet<String> = kopir::domain::indicators::Computed::iter()
+        .map(|c| <&str>::from(c).to_owned())
+        .collect();
+    assert_eq!(seeded, computed);
+    assert_eq!(seeded.len(), 10);
+}
+
 crate::db_tests!(
+    every_seeded_computed_indicator_is_computed,
     concurrent_writers_each_apply_exactly_once,
     stale_invalid_excessive_and_foreign_writes_are_refused,
     a_failure_midway_through_record_deal_leaves_nothing,

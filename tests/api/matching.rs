@@ -153,6 +153,13 @@ async fn a_russian_need_finds_kazakh_and_english_capabilities_first(app: TestApp
             .expect("score")
     };
     assert!(score(&kk) > score(&wheat) + 15.0 && score(&en) > score(&imaging) + 15.0);
+    // The explanation of the Kazakh capability for the Russian need, exactly as clients get it.
+    let explained = matches
+        .iter()
+        .find(|m| m["capability"]["id"] == kk.as_str())
+        .map(|m| json!({ "score": m["score"], "reasons": m["reasons"], "factors": m["factors"] }))
+        .expect("the Kazakh capability is ranked");
+    insta::assert_json_snapshot!("match_explanation", explained);
     for m in &matches {
         let factors = m["factors"].as_array().expect("factors");
         assert_eq!(factors.len(), 8);

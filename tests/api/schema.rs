@@ -69,3 +69,76 @@ async fn every_type_field_argument_and_value_has_a_description() {
     }
     assert!(missing.is_empty(), "undescribed schema parts: {missing:#?}");
 }
+
+/// A description shared by many fields says nothing about any of them. At most this many schema
+/// members (fields, arguments, input fields) may share one, except the members of the generic
+/// connection types, every node's `id`, and the paging arguments, which are one concept each.
+const MAX_SHARED_DESCRIPTION: usize = 4;
+
+#[tokio::test]
+async fn descriptions_are_not_boilerplate() {
+    let schema = kopir::graphql::schema_builder().finish();
+    let response = schema
+        .execute(Request::new(
+            "{ __schema { types { name
+                 fields { name description args { name description } }
+                 inputFields { name description } } } }",
+        ))
+        .await;
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let data = response.data.into_json().expect("JSON");
+    let mut uses: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut count = |description: &Value, at: String| {
+        if let Some(d) = description.as_str() {
+            uses.entry(d.to_owned()).or_default().push(at);
+        }
+    };
+    for ty in data["__schema"]["types"].as_array().expect("types") {
+        let name = ty["name"].as_str().unwrap_or_default();
+        if name.starts_with("__") || name.ends_with("Connection") || name.ends_with("Edge") {
+            continue;
+        }
+        for field in ty["fields"].as_array().into_iter().flatten() {
+            let field_name = field["name"].as_str().unwrap_or_default();
+            if field_name != "id" {
+                count(&field["description"], format!("{name}.{field_name}"));
+            }
+            for arg in field["args"].as_array().into_iter().flatten() {
+                let arg_name = arg["name"].as_str().unwrap_or_default();
+                if !matches!(arg_name, "first" | "after") {
+                    count(
+                        &arg["description"],
+                        format!("{name}.{field_name}({arg_name})"),
+                    );
+                }
+            }
+        }
+        for field in ty["inputFields"].as_array().into_iter().flatten() {
+            let field_name = field["name"].as_str().unwrap_or_default();
+            count(&field["description"], format!("{name}.{field_name}"));
+        }
+    }
+    let boilerplate: Vec<String> = uses
+        .into_iter()
+        .filter(|(_, at)| at.len() > MAX_SHARED_DESCRIPTION)
+        .map(|(d, at)| format!("{d:?} on {} members: {}", at.len(), at.join(", ")))
+        .collect();
+    assert!(
+        boilerplate.is_empty(),
+        "descriptions shared too widely:\n{}",
+        boilerplate.join("\n")
+    );
+}
+
+/// Clients switch on `extensions.code` and `extensions.reason`: the README names every one.
+#[test]
+fn the_readme_lists_every_error_code_and_reason() {
+    use strum::IntoEnumIterator as _;
+    let readme = include_str!("../../README.md");
+    let missing: Vec<&str> = kopir::error::ErrorCode::iter()
+        .map(|c| c.as_str())
+        .chain(kopir::error::Reason::iter().map(|r| r.as_str()))
+        .filter(|name| !readme.contains(&format!("`{name}`")))
+        .collect();
+    assert!(missing.is_empty(), "not in the README: {missing:?}");
+}

@@ -201,6 +201,28 @@ async fn a_brokerage_flow_ends_in_a_correct_calendar(app: TestApp) {
     assert_eq!(local(events[0].get_end().expect("end")), "10:40");
     assert_eq!(events[0].get_summary(), Some("Org 2 — table 1"));
     assert_eq!(parsed.get_timezone(), Some("Asia/Almaty"));
+    // The whole feed, byte for byte but for the stamp and the date (the session is tomorrow).
+    let start = match events[0].get_start() {
+        Some(DatePerhapsTime::DateTime(CalendarDateTime::Utc(dt))) => dt,
+        other => panic!("not a date-time: {other:?}"),
+    };
+    let date = start.format("%Y%m%d").to_string();
+    let local_date = start
+        .with_timezone(&chrono_tz::Asia::Almaty)
+        .format("%Y-%m-%d")
+        .to_string();
+    let stable: String = text
+        .lines()
+        .map(|line| {
+            if line.starts_with("DTSTAMP:") {
+                "DTSTAMP:[now]".to_owned()
+            } else {
+                line.replace(&date, "[date]").replace(&local_date, "[date]")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!("calendar_feed", stable);
     assert_eq!(app.get("/calendar/not-a-token.ics").await.status(), 404);
 
     // Cancelling frees the slot for another meeting of the same organisation.

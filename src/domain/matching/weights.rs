@@ -55,12 +55,23 @@ impl FactorName {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weights(HashMap<FactorName, f64>);
 
+/// The shipped weights, summing to 100. Text and fields carry most (they say what the work
+/// is); reciprocity is next, so that a capability whose owner would not take the need cannot
+/// rank high.
+pub const DEFAULT_WEIGHTS: [(FactorName, f64); 8] = [
+    (FactorName::Text, 35.0),
+    (FactorName::Fields, 20.0),
+    (FactorName::Trl, 10.0),
+    (FactorName::Budget, 8.0),
+    (FactorName::Geography, 5.0),
+    (FactorName::Capacity, 5.0),
+    (FactorName::TrackRecord, 5.0),
+    (FactorName::Reciprocity, 12.0),
+];
+
 impl Default for Weights {
-    /// Text and fields carry most (they say what the work is); reciprocity is next, so that a
-    /// capability whose owner would not take the need cannot rank high.
     fn default() -> Self {
-        Self::parse("text=35,fields=20,trl=10,budget=8,geography=5,capacity=5,track_record=5,reciprocity=12")
-            .unwrap_or_else(|_| unreachable!("the default weights parse"))
+        Self(DEFAULT_WEIGHTS.into_iter().collect())
     }
 }
 
@@ -100,5 +111,24 @@ impl Weights {
     /// The normalised weight of `factor`.
     pub fn get(&self, factor: FactorName) -> f64 {
         self.0.get(&factor).copied().unwrap_or(0.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_is_the_documented_spec_and_sums_to_100() {
+        let documented = Weights::parse(
+            "text=35,fields=20,trl=10,budget=8,geography=5,capacity=5,track_record=5,reciprocity=12",
+        )
+        .expect("the README's spec parses");
+        assert_eq!(Weights::default(), documented);
+        let total: f64 = FactorName::ALL
+            .into_iter()
+            .map(|f| Weights::default().get(f))
+            .sum();
+        assert!((total - 100.0).abs() < 1e-9, "{total}");
     }
 }

@@ -64,7 +64,8 @@ impl AccountMutation {
     async fn register(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: RegisterInput,
+        #[graphql(desc = "The new account: e-mail, password and display name.")]
+        input: RegisterInput,
     ) -> Result<AuthPayload> {
         let services = services(ctx)?;
         let sign_in = accounts::register(
@@ -82,7 +83,7 @@ impl AccountMutation {
     async fn login(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: LoginInput,
+        #[graphql(desc = "The e-mail and password to sign in with.")] input: LoginInput,
     ) -> Result<AuthPayload> {
         let services = services(ctx)?;
         Ok(
@@ -97,7 +98,7 @@ impl AccountMutation {
     async fn refresh_token(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: RefreshTokenInput,
+        #[graphql(desc = "The refresh token to exchange.")] input: RefreshTokenInput,
     ) -> Result<AuthPayload> {
         let services = services(ctx)?;
         Ok(
@@ -111,7 +112,10 @@ impl AccountMutation {
     async fn logout(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: LogoutInput,
+        #[graphql(
+            desc = "The refresh token of the sign-in to end, or of every sign-in of its account."
+        )]
+        input: LogoutInput,
     ) -> Result<LogoutPayload> {
         let revoked =
             accounts::logout(&services(ctx)?.db, &input.refresh_token, input.all_sessions).await?;

@@ -68,7 +68,7 @@ impl Membership {
         self.0.role
     }
 
-    /// The organisation.
+    /// The organisation the user belongs to.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Organization::referenced(ctx, self.0.organization_id).await
     }

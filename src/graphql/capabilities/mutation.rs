@@ -107,7 +107,8 @@ impl CapabilityMutation {
     async fn post_capability(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: PostCapabilityInput,
+        #[graphql(desc = "The capability to post: owner, texts, fields, TRL, price, capacity.")]
+        input: PostCapabilityInput,
     ) -> Result<PostCapabilityPayload> {
         let organization_id = decode_as(
             &input.organization_id,
@@ -143,7 +144,10 @@ impl CapabilityMutation {
     async fn update_capability(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: UpdateCapabilityInput,
+        #[graphql(
+            desc = "The capability and the fields to change; omitted fields stay as they are."
+        )]
+        input: UpdateCapabilityInput,
     ) -> Result<UpdateCapabilityPayload> {
         let id = decode_as(&input.id, NodeType::Capability, "id")?;
         let changes = CapabilityChanges {

@@ -22,7 +22,7 @@ use crate::{
 /// A party of a new deal.
 #[derive(Debug, InputObject)]
 pub struct DealPartyInput {
-    /// The organisation.
+    /// The party organisation.
     pub organization_id: ID,
     /// Its role.
     pub role: PartyRole,
@@ -170,7 +170,10 @@ impl DealMutation {
     async fn record_deal(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: RecordDealInput,
+        #[graphql(
+            desc = "The deal to record: type, parties, value, IP terms, financing and origin."
+        )]
+        input: RecordDealInput,
     ) -> Result<DealPayload> {
         let ip = input.ip_terms.unwrap_or_default();
         let deal = deals::record(
@@ -225,7 +228,8 @@ impl DealMutation {
     async fn advance_deal(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: AdvanceDealInput,
+        #[graphql(desc = "The deal, the version read, the stage to move to and an optional note.")]
+        input: AdvanceDealInput,
     ) -> Result<DealPayload> {
         let id = decode_as(&input.id, NodeType::Deal, "id")?;
         let deal = deals::advance(
@@ -245,7 +249,8 @@ impl DealMutation {
     async fn update_deal_terms(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: UpdateDealTermsInput,
+        #[graphql(desc = "The deal, the version read, and the terms to change.")]
+        input: UpdateDealTermsInput,
     ) -> Result<DealPayload> {
         let id = decode_as(&input.id, NodeType::Deal, "id")?;
         let changes = TermChanges {

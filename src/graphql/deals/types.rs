@@ -183,7 +183,7 @@ pub struct DealParty(pub deal_party::Model);
 /// An organisation taking part in a deal.
 #[Object]
 impl DealParty {
-    /// The organisation.
+    /// The organisation taking part.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Organization::referenced(ctx, self.0.organization_id).await
     }

@@ -71,7 +71,8 @@ impl IndicatorMutation {
     async fn set_indicator_target(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: SetIndicatorTargetInput,
+        #[graphql(desc = "The indicator, science city, year, target and critical level.")]
+        input: SetIndicatorTargetInput,
     ) -> Result<SetIndicatorTargetPayload> {
         let city = decode_as(
             &input.science_city_id,
@@ -101,7 +102,8 @@ impl IndicatorMutation {
     async fn record_indicator_value(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: RecordIndicatorValueInput,
+        #[graphql(desc = "The reported indicator, science city, year and value.")]
+        input: RecordIndicatorValueInput,
     ) -> Result<RecordIndicatorValuePayload> {
         let city = decode_as(
             &input.science_city_id,

@@ -99,7 +99,10 @@ impl MeetingMutation {
     async fn request_meeting(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: RequestMeetingInput,
+        #[graphql(
+            desc = "The session, who asks whom, and optionally the need and capability to discuss."
+        )]
+        input: RequestMeetingInput,
     ) -> Result<MeetingPayload> {
         let services = services(ctx)?;
         let m = meetings::request(
@@ -139,7 +142,8 @@ impl MeetingMutation {
     async fn respond_to_meeting(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: RespondToMeetingInput,
+        #[graphql(desc = "The meeting, whether the invitee accepts, and a reason when declining.")]
+        input: RespondToMeetingInput,
     ) -> Result<MeetingPayload> {
         let m = meetings::respond(
             &services(ctx)?.db,
@@ -159,7 +163,8 @@ impl MeetingMutation {
     async fn book_meeting(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: BookMeetingInput,
+        #[graphql(desc = "The accepted meeting, the slot and optionally the table.")]
+        input: BookMeetingInput,
     ) -> Result<MeetingPayload> {
         let m = meetings::book(
             &services(ctx)?.db,
@@ -179,7 +184,7 @@ impl MeetingMutation {
     async fn cancel_meeting(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: CancelMeetingInput,
+        #[graphql(desc = "The meeting to cancel.")] input: CancelMeetingInput,
     ) -> Result<MeetingPayload> {
         let m = meetings::cancel(
             &services(ctx)?.db,
@@ -198,7 +203,8 @@ impl MeetingMutation {
     async fn schedule_session(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: ScheduleSessionInput,
+        #[graphql(desc = "The session whose accepted meetings to place.")]
+        input: ScheduleSessionInput,
     ) -> Result<ScheduleSessionPayload> {
         let session_id = decode_as(&input.session_id, NodeType::Session, "sessionId")?;
         let done = meetings::schedule(&services(ctx)?.db, &*access(ctx).await?, session_id).await?;

@@ -135,7 +135,10 @@ impl NeedMutation {
     async fn post_need(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: PostNeedInput,
+        #[graphql(
+            desc = "The need to post: owner, texts, fields, TRL window, budget, deadline, confidentiality."
+        )]
+        input: PostNeedInput,
     ) -> Result<PostNeedPayload> {
         let organization_id = decode_as(
             &input.organization_id,
@@ -172,7 +175,8 @@ impl NeedMutation {
     async fn update_need(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: UpdateNeedInput,
+        #[graphql(desc = "The need and the fields to change; omitted fields stay as they are.")]
+        input: UpdateNeedInput,
     ) -> Result<UpdateNeedPayload> {
         let id = decode_as(&input.id, NodeType::Need, "id")?;
         let changes = NeedChanges {
@@ -207,7 +211,8 @@ impl NeedMutation {
     async fn close_need(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: CloseNeedInput,
+        #[graphql(desc = "The need to close; it stops being matched and takes no more changes.")]
+        input: CloseNeedInput,
     ) -> Result<CloseNeedPayload> {
         let id = decode_as(&input.id, NodeType::Need, "id")?;
         let need = needs::close(&services(ctx)?.db, &*access(ctx).await?, id).await?;

@@ -78,7 +78,7 @@ pub struct UpdateOrganizationPayload {
 /// Adds a registered user to an organisation.
 #[derive(Debug, InputObject)]
 pub struct AddMemberInput {
-    /// The organisation.
+    /// The organisation to add the member to.
     pub organization_id: ID,
     /// The e-mail the user registered with.
     pub email: String,
@@ -104,7 +104,8 @@ impl OrganizationMutation {
     async fn create_organization(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: CreateOrganizationInput,
+        #[graphql(desc = "The organisation to register: kind, names, BIN, country and region.")]
+        input: CreateOrganizationInput,
     ) -> Result<CreateOrganizationPayload> {
         let science_city_id = input
             .science_city_id
@@ -135,7 +136,10 @@ impl OrganizationMutation {
     async fn update_organization(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: UpdateOrganizationInput,
+        #[graphql(
+            desc = "The organisation and the fields to change; omitted fields stay as they are."
+        )]
+        input: UpdateOrganizationInput,
     ) -> Result<UpdateOrganizationPayload> {
         let id = decode_as(&input.id, NodeType::Organization, "id")?;
         let changes = OrganizationChanges {
@@ -160,7 +164,8 @@ impl OrganizationMutation {
     async fn add_member(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: AddMemberInput,
+        #[graphql(desc = "Who to add to which organisation, and in what role.")]
+        input: AddMemberInput,
     ) -> Result<AddMemberPayload> {
         let org_id = decode_as(
             &input.organization_id,

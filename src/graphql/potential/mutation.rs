@@ -44,7 +44,8 @@ impl PotentialMutation {
     async fn record_region_statistics(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: RecordRegionStatisticsInput,
+        #[graphql(desc = "The region, year and statistics to record.")]
+        input: RecordRegionStatisticsInput,
     ) -> Result<RecordRegionStatisticsPayload> {
         let rows = potential::record(
             &services(ctx)?.db,

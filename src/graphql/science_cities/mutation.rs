@@ -63,7 +63,8 @@ impl ScienceCityMutation {
     async fn create_science_city(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: CreateScienceCityInput,
+        #[graphql(desc = "The science city to create: names, region and status.")]
+        input: CreateScienceCityInput,
     ) -> Result<CreateScienceCityPayload> {
         let city = science_cities::create(
             &services(ctx)?.db,
@@ -84,7 +85,10 @@ impl ScienceCityMutation {
     async fn update_science_city(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: UpdateScienceCityInput,
+        #[graphql(
+            desc = "The science city and the fields to change; omitted fields stay as they are."
+        )]
+        input: UpdateScienceCityInput,
     ) -> Result<UpdateScienceCityPayload> {
         let id = decode_as(&input.id, NodeType::ScienceCity, "id")?;
         let city = science_cities::update(

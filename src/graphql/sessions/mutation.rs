@@ -80,7 +80,10 @@ impl SessionMutation {
     async fn create_session(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: CreateSessionInput,
+        #[graphql(
+            desc = "The session to create: venue, times, slots, tables, capacity and themes."
+        )]
+        input: CreateSessionInput,
     ) -> Result<CreateSessionPayload> {
         let session = sessions::create(
             &services(ctx)?.db,
@@ -117,7 +120,8 @@ impl SessionMutation {
     async fn register_for_session(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The mutation's input; see its type.")] input: RegisterForSessionInput,
+        #[graphql(desc = "The session, the organisation registering and its available slots.")]
+        input: RegisterForSessionInput,
     ) -> Result<RegisterForSessionPayload> {
         let session_id = decode_as(&input.session_id, NodeType::Session, "sessionId")?;
         let org = decode_as(

@@ -179,7 +179,7 @@ pub struct SessionRegistration {
 /// An organisation registered for a session.
 #[Object]
 impl SessionRegistration {
-    /// The organisation.
+    /// The organisation that registered.
     async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
         Organization::referenced(ctx, self.row.organization_id).await
     }
