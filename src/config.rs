@@ -7,7 +7,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use anyhow::{Context as _, bail};
 use secrecy::SecretString;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub use crate::app::Settings;
 use crate::{
@@ -21,7 +21,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://kopir.db";
 
 /// One layer of settings: every field optional so layers can be stacked. The same struct is read
 /// from the command line (with its environment fallbacks) and from the config file.
-#[derive(Debug, Default, Clone, clap::Args, Deserialize)]
+#[derive(Debug, Default, Clone, clap::Args, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Layer {
     /// Address to listen on [default: 127.0.0.1:8080].
@@ -88,26 +88,12 @@ pub struct Layer {
 }
 
 impl Layer {
-    /// Fills every unset field of `self` from `lower`.
-    fn or(self, lower: Layer) -> Layer {
-        Layer {
-            listen: self.listen.or(lower.listen),
-            database_url: self.database_url.or(lower.database_url),
-            dev: self.dev.or(lower.dev),
-            request_timeout_secs: self.request_timeout_secs.or(lower.request_timeout_secs),
-            rate_limit_per_user: self.rate_limit_per_user.or(lower.rate_limit_per_user),
-            rate_limit_per_ip: self.rate_limit_per_ip.or(lower.rate_limit_per_ip),
-            shutdown_grace_secs: self.shutdown_grace_secs.or(lower.shutdown_grace_secs),
-            db_max_connections: self.db_max_connections.or(lower.db_max_connections),
-            jwt_secret: self.jwt_secret.or(lower.jwt_secret),
-            jwt_previous_keys: self.jwt_previous_keys.or(lower.jwt_previous_keys),
-            jwt_key_id: self.jwt_key_id.or(lower.jwt_key_id),
-            jwt_issuer: self.jwt_issuer.or(lower.jwt_issuer),
-            jwt_audience: self.jwt_audience.or(lower.jwt_audience),
-            access_token_ttl_secs: self.access_token_ttl_secs.or(lower.access_token_ttl_secs),
-            refresh_token_ttl_secs: self.refresh_token_ttl_secs.or(lower.refresh_token_ttl_secs),
-            matching_weights: self.matching_weights.or(lower.matching_weights),
-        }
+    /// Fills every unset field of `self` from `lower`. Done generically (a field missing from
+    /// TOML is an unset `Option`), so a new setting is a new field and nothing more here.
+    fn or(self, lower: Layer) -> anyhow::Result<Layer> {
+        let mut merged = toml::Table::try_from(lower).context("settings layer")?;
+        merged.extend(toml::Table::try_from(self).context("settings layer")?);
+        Ok(merged.try_into()?)
     }
 }
 
@@ -127,7 +113,7 @@ pub fn load(cli: Layer, config_file: Option<&PathBuf>) -> anyhow::Result<Setting
         database_url: std::env::var("DATABASE_URL").ok().filter(|s| !s.is_empty()),
         ..Layer::default()
     };
-    from_layer(cli.or(conventional).or(file))
+    from_layer(cli.or(conventional)?.or(file)?)
 }
 
 /// Applies defaults and checks the result.
@@ -218,12 +204,26 @@ mod tests {
             jwt_issuer: Some("from-file".into()),
             ..Layer::default()
         };
-        let s = from_layer(cli.or(file)).expect("valid settings");
+        let s = from_layer(cli.or(file).expect("layers merge")).expect("valid settings");
         assert_eq!(s.listen.to_string(), "0.0.0.0:9000");
         assert_eq!(s.jwt.issuer, "from-file");
         assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(s.db_max_connections, 8);
         assert_eq!(s.sqlite_path(), Some(PathBuf::from("kopir.db")));
+        // A value set to "off" or empty in a higher layer still wins.
+        let cli = Layer {
+            dev: Some(false),
+            jwt_previous_keys: Some(Vec::new()),
+            ..Layer::default()
+        };
+        let file = Layer {
+            dev: Some(true),
+            jwt_previous_keys: Some(vec![format!("k0:{}", "s".repeat(32))]),
+            ..Layer::default()
+        };
+        let merged = cli.or(file).expect("layers merge");
+        assert_eq!(merged.dev, Some(false));
+        assert_eq!(merged.jwt_previous_keys, Some(Vec::new()));
     }
 
     #[test]

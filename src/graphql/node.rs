@@ -5,17 +5,18 @@ use async_graphql::{Context, ID, Interface, Object, Result};
 use super::{
     access,
     accounts::types::User,
+    capabilities::types::Capability,
     deals::types::Deal,
     ids::{self, NodeType},
     loaders,
+    meetings::types::Meeting,
+    needs::types::Need,
     sessions::types::Session,
-    {capabilities::types::Capability, needs::types::Need},
     {
         organizations::types::Organization, regions::types::Region,
         science_cities::types::ScienceCity,
     },
 };
-use crate::graphql::meetings::types::Meeting;
 
 /// An object with a global ID, refetchable with `node(id:)`.
 #[derive(Interface)]

@@ -4,14 +4,14 @@ use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::{capability, need::Sector};
 
-use crate::graphql::money::MoneyRange;
-use crate::graphql::money::range;
 use crate::graphql::{
     access,
     connection::Connection,
     ids::{self, NodeType},
     loaders,
     localized::{LocalizedText, localized},
+    money::MoneyRange,
+    money::range,
     organizations::types::Organization,
 };
 

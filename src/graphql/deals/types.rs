@@ -9,19 +9,20 @@ use entity::{
     deal_party::{self, PartyRole},
 };
 
-use crate::graphql::capabilities::types::Capability;
-use crate::graphql::meetings::types::Meeting;
-use crate::graphql::money::Money;
-use crate::graphql::needs::types::Need;
 use crate::{
     domain::money,
     graphql::{
+        capabilities::types::Capability,
         connection::Connection,
         ids::{self, NodeType},
         loaders,
         localized::{LocalizedText, localized},
+        meetings::types::Meeting,
+        money::Money,
+        needs::types::Need,
+        organizations::types::Organization,
+        science_cities::types::ScienceCity,
         sessions::types::Session,
-        {organizations::types::Organization, science_cities::types::ScienceCity},
     },
 };
 

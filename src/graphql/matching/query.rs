@@ -8,10 +8,7 @@ use tokio::sync::RwLockReadGuard;
 use super::types::Match;
 use super::types::PartnerSuggestion;
 use crate::{
-    domain::{
-        pagination::PageRequest,
-        {access::Access, matching::Engine},
-    },
+    domain::{access::Access, matching::Engine, pagination::PageRequest},
     graphql::{
         access,
         connection::page_cost,

@@ -2,10 +2,9 @@
 
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 
-use crate::graphql::capabilities::types::Capability;
-use crate::graphql::needs::types::Need;
 use crate::{
     domain::matching,
+    graphql::{capabilities::types::Capability, needs::types::Need},
     graphql::{organizations::types::Organization, required},
 };
 

@@ -3,18 +3,19 @@
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use entity::meeting::{self, DeclineReason, MeetingStatus};
 
-use crate::graphql::sessions::types::Session;
-use crate::graphql::sessions::types::Slot;
-use crate::graphql::sessions::types::slot;
 use crate::{
     domain::meetings,
     graphql::{
         access,
+        capabilities::types::Capability,
         ids::{self, NodeType},
         loaders,
+        needs::types::Need,
         organizations::types::Organization,
         required,
-        {capabilities::types::Capability, needs::types::Need},
+        sessions::types::Session,
+        sessions::types::Slot,
+        sessions::types::slot,
     },
 };
 

@@ -4,17 +4,17 @@ use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::need::{self, Confidentiality, NeedStatus, Sector};
 
-use crate::graphql::capabilities::types::Capability;
-use crate::graphql::money::MoneyRange;
-use crate::graphql::money::range;
 use crate::{
     domain::{access::NeedView, needs},
     graphql::{
         access,
+        capabilities::types::Capability,
         connection::Connection,
         ids::{self, NodeType},
         loaders,
         localized::{LocalizedText, localized},
+        money::MoneyRange,
+        money::range,
         organizations::types::Organization,
     },
 };

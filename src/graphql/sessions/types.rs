@@ -4,7 +4,6 @@ use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::{session, session_registration};
 
-use crate::graphql::meetings::types::Meeting;
 use crate::{
     domain::{meetings, sessions},
     graphql::{
@@ -13,8 +12,10 @@ use crate::{
         ids::{self, NodeType},
         loaders,
         localized::{LocalizedText, localized},
+        meetings::types::Meeting,
+        organizations::types::Organization,
         required,
-        {organizations::types::Organization, science_cities::types::ScienceCity},
+        science_cities::types::ScienceCity,
     },
 };
 
