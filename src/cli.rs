@@ -1,6 +1,9 @@
 //! The `kopir` command line: `serve`, `migrate`, `export-schema` and `create-admin`.
 
-use std::{io::BufRead as _, path::PathBuf};
+use std::{
+    io::BufRead as _,
+    path::{Path, PathBuf},
+};
 
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
@@ -9,7 +12,7 @@ use crate::{
     app::{self, AppState},
     config::{self, Layer},
     db,
-    domain::accounts,
+    domain::{accounts, import},
     graphql::{self, Mode},
 };
 
@@ -41,6 +44,19 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Import organisations and portfolio items from JSON Lines files (formats in the README).
+    /// Every row is checked first; any bad row is reported with its file and line, and then
+    /// nothing is written. Rows are keyed by `source` + `externalId`: importing the same files
+    /// again changes nothing.
+    Import {
+        /// Organisations, one JSON object a line.
+        #[arg(long)]
+        organizations: Option<PathBuf>,
+        /// Portfolio items, one JSON object a line; participants refer to organisations by
+        /// `source` + `externalId`.
+        #[arg(long)]
+        portfolio: Option<PathBuf>,
+    },
     /// Create the first platform admin (or promote an existing account) without a running
     /// server. The password is read from `KOPIR_ADMIN_PASSWORD`, else from the first line of
     /// standard input.
@@ -69,6 +85,10 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::ExportSchema { path, check } => export_schema(&path, check),
+        Command::Import {
+            organizations,
+            portfolio,
+        } => import(&settings()?, organizations.as_deref(), portfolio.as_deref()).await,
         Command::CreateAdmin {
             email,
             display_name,
@@ -124,6 +144,98 @@ async fn serve(settings: app::Settings) -> anyhow::Result<()> {
         tracing::warn!("development mode: introspection and suggestions are on");
     }
     app::serve(listener, AppState::new(app, mode), settings.shutdown_grace).await
+}
+
+/// Reads a JSON Lines file: its records with their line numbers, or what is wrong with each
+/// line that is not a record.
+fn read_lines<T: serde::de::DeserializeOwned>(
+    path: Option<&Path>,
+    problems: &mut Vec<import::Problem>,
+) -> anyhow::Result<Vec<import::Line<T>>> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file: std::sync::Arc<str> = path.display().to_string().into();
+    let mut out = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str(line) {
+            Ok(record) => out.push(import::Line {
+                file: file.clone(),
+                line: index + 1,
+                record,
+            }),
+            Err(e) => problems.push(import::Problem {
+                file: file.clone(),
+                line: index + 1,
+                field: None,
+                message: format!("not a record: {e}"),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+async fn import(
+    settings: &app::Settings,
+    organizations: Option<&Path>,
+    portfolio: Option<&Path>,
+) -> anyhow::Result<()> {
+    if organizations.is_none() && portfolio.is_none() {
+        bail!("nothing to import: give --organizations and/or --portfolio");
+    }
+    let started = std::time::Instant::now();
+    let mut problems = Vec::new();
+    let organizations = read_lines(organizations, &mut problems)?;
+    let portfolio = read_lines(portfolio, &mut problems)?;
+    let db = db::connect(&settings.database_url, 1).await?;
+    db::migrate(&db).await?;
+    let progress =
+        |what: &str, done: usize, of: usize| eprint!("\rimporting {what}: {done}/{of}   ");
+    let outcome = if problems.is_empty() {
+        import::run(&db, organizations, portfolio, &progress).await
+    } else {
+        Err(import::Refusal::Rows(problems))
+    };
+    eprintln!();
+    match outcome {
+        Ok(summary) => {
+            let import::Summary {
+                organizations: o,
+                portfolio: p,
+                participations,
+            } = summary;
+            println!(
+                "imported in {:.1} s: organisations {} created, {} updated, {} unchanged; \
+                 portfolio items {} created, {} updated, {} unchanged; {participations} participations written",
+                started.elapsed().as_secs_f64(),
+                o.created,
+                o.updated,
+                o.unchanged,
+                p.created,
+                p.updated,
+                p.unchanged,
+            );
+            Ok(())
+        }
+        Err(import::Refusal::Rows(problems)) => {
+            const SHOWN: usize = 50;
+            for problem in problems.iter().take(SHOWN) {
+                eprintln!("{problem}");
+            }
+            if problems.len() > SHOWN {
+                eprintln!("… and {} more", problems.len() - SHOWN);
+            }
+            bail!("{} bad row(s); nothing was imported", problems.len())
+        }
+        Err(import::Refusal::Failed(err)) => {
+            bail!("the import failed and wrote nothing: {err:?}")
+        }
+    }
 }
 
 fn export_schema(path: &PathBuf, check: bool) -> anyhow::Result<()> {

@@ -17,6 +17,7 @@ pub mod money;
 pub mod needs;
 mod node;
 pub mod organizations;
+pub mod portfolio;
 pub mod potential;
 pub mod regions;
 pub mod science_cities;
@@ -64,6 +65,7 @@ pub struct Mutation(
     science_cities::ScienceCityMutation,
     needs::NeedMutation,
     capabilities::CapabilityMutation,
+    portfolio::PortfolioMutation,
     sessions::SessionMutation,
     meetings::MeetingMutation,
     deals::DealMutation,

@@ -16,6 +16,8 @@ pub mod membership;
 pub mod need;
 pub mod need_share;
 pub mod organization;
+pub mod portfolio_item;
+pub mod portfolio_participant;
 pub mod refresh_token;
 pub mod region;
 pub mod region_statistic;

@@ -81,6 +81,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When the row was last changed.
     pub updated_at: DateTimeUtc,
+    /// The registry the organisation was imported from (e.g. `cordis`), if any.
+    pub source: Option<String>,
+    /// Its id in that registry; unique per source.
+    pub external_id: Option<String>,
 }
 
 /// No relations are navigated through sea-orm.

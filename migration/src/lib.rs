@@ -11,6 +11,8 @@ mod m20261124_000004_create_matching;
 mod m20261124_000005_create_sessions;
 mod m20261125_000006_create_deals_and_indicators;
 mod m20261125_000007_protect_deal_history;
+mod m20261128_000008_create_portfolio;
+mod m20261128_000009_add_organization_external_id;
 
 /// Runs Kopir's migrations in order.
 pub struct Migrator;
@@ -26,6 +28,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_create_sessions::Migration),
             Box::new(m20261125_000006_create_deals_and_indicators::Migration),
             Box::new(m20261125_000007_protect_deal_history::Migration),
+            Box::new(m20261128_000008_create_portfolio::Migration),
+            Box::new(m20261128_000009_add_organization_external_id::Migration),
         ]
     }
 }

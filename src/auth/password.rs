@@ -1,12 +1,23 @@
 //! Password hashing with Argon2id (the argon2 crate's defaults follow the OWASP recommendation:
 //! 19 MiB, 2 passes). Hashing is deliberately slow, so it runs on the blocking thread pool to keep
-//! the async workers free.
+//! the async workers free, and at most one hash per core runs at once: the rest wait as cheap
+//! futures, so a burst of logins cannot pin 19 MiB and a thread each, nor starve the workers
+//! that answer everything else (a waiting hash whose request is abandoned never runs).
+
+use std::{num::NonZeroUsize, sync::LazyLock};
 
 use argon2::{
     Argon2, PasswordHash, PasswordHasher as _, PasswordVerifier as _, password_hash::SaltString,
 };
 
+use tokio::sync::Semaphore;
+
 use crate::error::{AppError, AppResult};
+
+/// One permit per core.
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map_or(2, NonZeroUsize::get))
+});
 
 /// Hashes a password into a PHC string.
 pub async fn hash(password: String) -> AppResult<String> {
@@ -40,6 +51,10 @@ pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2F
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
 ) -> AppResult<T> {
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| AppError::Internal(e.into()))?

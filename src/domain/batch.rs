@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use entity::{
     capability, deal, deal_financing, deal_history, deal_party, meeting, membership, need,
-    organization, region, science_city, session, session_registration, user_account,
+    organization, portfolio_item, portfolio_participant, region, science_city, session,
+    session_registration, user_account,
 };
 use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait, QueryFilter as _, QueryOrder as _};
 
@@ -37,6 +38,7 @@ keyed!(
     meeting,
     need,
     organization,
+    portfolio_item,
     region,
     science_city,
     session,
@@ -73,7 +75,8 @@ child!(
     deal_financing: DealId / deal_id by Id,
     deal_history: DealId / deal_id by Version,
     session_registration: SessionId / session_id by Id,
-    membership: OrganizationId / organization_id by Id
+    membership: OrganizationId / organization_id by Id,
+    portfolio_participant: ItemId / item_id by Id
 );
 
 /// Rows of `E` by id.

@@ -57,6 +57,16 @@ pub async fn fields_of_science(
         .into_iter()
         .map(|f| f.code)
         .collect();
+    known_fields(field, codes, &known)
+}
+
+/// Checks FOS codes against `known` (the reference table, read once by a bulk import).
+pub fn known_fields(
+    field: &'static str,
+    codes: Vec<String>,
+    known: &HashSet<String>,
+) -> AppResult<Vec<String>> {
+    let codes = short_texts(field, codes, 10, 8)?;
     if let Some(unknown) = codes.iter().find(|c| !known.contains(*c)) {
         return Err(AppError::invalid(
             field,

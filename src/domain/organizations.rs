@@ -81,8 +81,8 @@ pub struct OrganizationFilter {
     pub text: Option<String>,
 }
 
-/// The validated content of an organisation row, shared by create and update.
-struct Draft {
+/// The validated content of an organisation row, shared by create, update and import.
+pub(super) struct Draft {
     kind: OrganizationKind,
     name: Localized,
     description: Localized,
@@ -98,6 +98,46 @@ const DESCRIPTION_MAX: usize = 5000;
 const WEBSITE_MAX: usize = 500;
 
 impl Draft {
+    /// Checks a new organisation's fields.
+    pub(super) async fn new(db: &impl ConnectionTrait, input: NewOrganization) -> AppResult<Draft> {
+        let region_id = match &input.region_code {
+            Some(code) => Some(regions::resolve(db, "regionCode", code).await?.id),
+            None => None,
+        };
+        Draft {
+            kind: input.kind,
+            name: input.name,
+            description: input.description,
+            bin: input.bin,
+            country: input
+                .country
+                .unwrap_or_else(|| "KZ".into())
+                .trim()
+                .to_ascii_uppercase(),
+            region_id,
+            science_city_id: input.science_city_id,
+            website: input.website,
+        }
+        .validate(db)
+        .await
+    }
+
+    /// Whether `row` already holds exactly this content.
+    pub(super) fn matches(&self, row: &organization::Model) -> bool {
+        row.kind == self.kind
+            && Localized::from_columns(&row.name_kk, &row.name_ru, &row.name_en) == self.name
+            && Localized::from_columns(
+                &row.description_kk,
+                &row.description_ru,
+                &row.description_en,
+            ) == self.description
+            && row.bin == self.bin
+            && row.country == self.country
+            && row.region_id == self.region_id
+            && row.science_city_id == self.science_city_id
+            && row.website == self.website
+    }
+
     /// Checks the rules that span fields: a Kazakh organisation has a valid BIN and a region, a
     /// foreign one has neither; a science city lies in the organisation's region.
     async fn validate(mut self, db: &impl ConnectionTrait) -> AppResult<Draft> {
@@ -169,7 +209,7 @@ impl Draft {
         fold(&parts.join(" "))
     }
 
-    fn apply(self, row: &mut organization::ActiveModel) {
+    pub(super) fn apply(self, row: &mut organization::ActiveModel) {
         row.search_text = Set(self.search_text());
         row.kind = Set(self.kind);
         row.name_kk = Set(self.name.kk);
@@ -214,26 +254,7 @@ pub async fn create(
 ) -> AppResult<organization::Model> {
     let user_id = access.user_id()?;
     check_kind(access, input.kind)?;
-    let region_id = match &input.region_code {
-        Some(code) => Some(regions::resolve(db, "regionCode", code).await?.id),
-        None => None,
-    };
-    let draft = Draft {
-        kind: input.kind,
-        name: input.name,
-        description: input.description,
-        bin: input.bin,
-        country: input
-            .country
-            .unwrap_or_else(|| "KZ".into())
-            .trim()
-            .to_ascii_uppercase(),
-        region_id,
-        science_city_id: input.science_city_id,
-        website: input.website,
-    }
-    .validate(db)
-    .await?;
+    let draft = Draft::new(db, input).await?;
 
     let txn = db::begin_write(db).await?;
     let now = Utc::now();

@@ -6,8 +6,8 @@ use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 
 use crate::error::{AppError, AppResult};
 
-/// The kinds of object that have a global ID.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The kinds of object that have a global ID; the name in an ID is the variant's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
 pub enum NodeType {
     /// `Region`.
     Region,
@@ -27,37 +27,17 @@ pub enum NodeType {
     Meeting,
     /// `Deal`.
     Deal,
+    /// `PortfolioItem`.
+    PortfolioItem,
 }
 
 impl NodeType {
     fn name(self) -> &'static str {
-        match self {
-            Self::Region => "Region",
-            Self::ScienceCity => "ScienceCity",
-            Self::Organization => "Organization",
-            Self::User => "User",
-            Self::Need => "Need",
-            Self::Capability => "Capability",
-            Self::Session => "Session",
-            Self::Meeting => "Meeting",
-            Self::Deal => "Deal",
-        }
+        self.into()
     }
 
     fn from_name(name: &str) -> Option<Self> {
-        [
-            Self::Region,
-            Self::ScienceCity,
-            Self::Organization,
-            Self::User,
-            Self::Need,
-            Self::Capability,
-            Self::Session,
-            Self::Meeting,
-            Self::Deal,
-        ]
-        .into_iter()
-        .find(|t| t.name() == name)
+        name.parse().ok()
     }
 }
 

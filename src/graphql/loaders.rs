@@ -8,7 +8,8 @@ use std::{collections::HashMap, future::Future, marker::PhantomData, sync::Arc, 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
     capability, deal, deal_financing, deal_history, deal_party, meeting, membership, need,
-    organization, region, science_city, session, session_registration, user_account,
+    organization, portfolio_item, portfolio_participant, region, science_city, session,
+    session_registration, user_account,
 };
 
 use crate::{
@@ -138,6 +139,10 @@ pub struct Loaders {
     pub deal_financing: DataLoader<ChildrenOf<deal_financing::Entity>>,
     /// History entries by deal id, oldest first.
     pub deal_history: DataLoader<ChildrenOf<deal_history::Entity>>,
+    /// Portfolio items by id.
+    pub portfolio_items: DataLoader<ById<portfolio_item::Entity>>,
+    /// Participants by portfolio item id.
+    pub portfolio_participants: DataLoader<ChildrenOf<portfolio_participant::Entity>>,
 }
 
 impl Loaders {
@@ -166,6 +171,8 @@ impl Loaders {
             deal_parties: batched(ChildrenOf::new(services), window),
             deal_financing: batched(ChildrenOf::new(services), window),
             deal_history: batched(ChildrenOf::new(services), window),
+            portfolio_items: batched(ById::new(services), window),
+            portfolio_participants: batched(ChildrenOf::new(services), window),
         }
     }
 }

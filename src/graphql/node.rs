@@ -11,11 +11,11 @@ use super::{
     loaders,
     meetings::types::Meeting,
     needs::types::Need,
+    organizations::types::Organization,
+    portfolio::types::PortfolioItem,
+    regions::types::Region,
+    science_cities::types::ScienceCity,
     sessions::types::Session,
-    {
-        organizations::types::Organization, regions::types::Region,
-        science_cities::types::ScienceCity,
-    },
 };
 
 /// An object with a global ID, refetchable with `node(id:)`.
@@ -40,6 +40,8 @@ pub enum Node {
     Meeting(Meeting),
     /// A technology-transfer deal.
     Deal(Deal),
+    /// An item of an organisation's portfolio.
+    PortfolioItem(PortfolioItem),
 }
 
 /// `node(id:)`.
@@ -83,6 +85,9 @@ impl NodeQuery {
                 .map(|s| Node::Session(Session(s))),
             NodeType::Meeting => Meeting::load(ctx, key).await?.map(Node::Meeting),
             NodeType::Deal => Deal::load(ctx, key).await?.map(Node::Deal),
+            NodeType::PortfolioItem => PortfolioItem::load(ctx, key)
+                .await?
+                .map(Node::PortfolioItem),
             NodeType::User => {
                 let their_orgs = loaders
                     .memberships_of

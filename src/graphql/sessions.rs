@@ -1,4 +1,4 @@
-//! Science-innovation sessions, registrations and 1:1 meetings.
+//! Science-innovation sessions and registrations; their meetings are in `meetings`.
 
 mod mutation;
 mod query;

@@ -91,6 +91,18 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
         .data("/recordDeal/deal/id")
         .clone();
 
+    // Two members-only portfolio items of A: one to read and change, one to remove.
+    let add_item = "mutation($o: ID!) { addPortfolioItem(input: { kind: PROJECT, title: { en: \"Work\" }, membersOnly: true, participants: [{ organizationId: $o }] }) { item { id } } }";
+    let mut items = Vec::new();
+    for _ in 0..2 {
+        items.push(
+            app.gql(Some(&a), add_item, json!({ "o": org_a }))
+                .await
+                .data("/addPortfolioItem/item/id")
+                .clone(),
+        );
+    }
+
     // (operation, variables, [anonymous, member of A, member of B, platform admin])
     let rows: Vec<(&str, Value, [Expect; 4])> = vec![
         (
@@ -337,6 +349,32 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
                 Code("FORBIDDEN"),
                 Code("FORBIDDEN"),
                 Ok,
+            ],
+        ),
+        (
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": items[0] }),
+            [Hidden("/node"), Ok, Hidden("/node"), Ok],
+        ),
+        (
+            add_item,
+            json!({ "o": org_a }),
+            [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],
+        ),
+        (
+            "mutation($id: ID!) { updatePortfolioItem(input: { id: $id, year: 2020 }) { item { year } } }",
+            json!({ "id": items[0] }),
+            [Code("UNAUTHENTICATED"), Ok, Code("NOT_FOUND"), Ok],
+        ),
+        (
+            "mutation($id: ID!) { removePortfolioItem(input: { id: $id }) { removedId } }",
+            json!({ "id": items[1] }),
+            // A removes it; after that it is gone for the platform admin too.
+            [
+                Code("UNAUTHENTICATED"),
+                Ok,
+                Code("NOT_FOUND"),
+                Code("NOT_FOUND"),
             ],
         ),
         (

@@ -1,4 +1,4 @@
-//! Meeting mutations: request, answer, book, cancel.
+//! Meeting mutations: request, answer, book, cancel, and `scheduleSession` placing them all.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use entity::meeting::DeclineReason;

@@ -7,16 +7,21 @@ use entity::{
     organization::{self, OrganizationKind},
 };
 
-use crate::graphql::{
-    access,
-    accounts::types::Membership,
-    connection::Connection,
-    ids::{self, NodeType},
-    loaders,
-    localized::{LocalizedText, localized},
-    regions::types::Region,
-    required,
-    science_cities::types::ScienceCity,
+use crate::{
+    domain::portfolio,
+    graphql::{
+        access,
+        accounts::types::Membership,
+        connection::{Connection, page_cost, page_request},
+        ids::{self, NodeType},
+        loaders,
+        localized::{LocalizedText, localized},
+        portfolio::types::{PortfolioItem, PortfolioItemConnection},
+        regions::types::Region,
+        required,
+        science_cities::types::ScienceCity,
+        services,
+    },
 };
 
 /// GraphQL view of Organization; see the schema description on its `impl`.
@@ -108,6 +113,26 @@ impl Organization {
                 .map(Membership)
                 .collect(),
         ))
+    }
+
+    /// Its record of past work — projects, publications, patents, products — oldest first.
+    /// Members-only items appear to members of their participants and platform admins only.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn portfolio(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 0 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Return rows after this cursor.")] after: Option<String>,
+    ) -> Result<PortfolioItemConnection> {
+        let page = page_request(first, after)?;
+        let rows = portfolio::list_for_organization(
+            &services(ctx)?.db,
+            &*access(ctx).await?,
+            self.0.id,
+            page,
+        )
+        .await?;
+        Ok(Connection::of(rows, PortfolioItem))
     }
 
     /// The caller's role in this organisation; null when not a member or anonymous.

@@ -1,4 +1,4 @@
-//! Session mutations: create, register, schedule.
+//! Session mutations: create, register.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
