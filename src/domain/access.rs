@@ -92,6 +92,14 @@ impl Access {
         self.is_platform_admin() || self.memberships.contains_key(&organization_id)
     }
 
+    /// Whether the caller acts for any of `organizations` (platform admins for all).
+    pub fn acts_for_any<'a>(&self, organizations: impl IntoIterator<Item = &'a i64>) -> bool {
+        self.is_platform_admin()
+            || organizations
+                .into_iter()
+                .any(|o| self.memberships.contains_key(o))
+    }
+
     /// `UNAUTHENTICATED` for anonymous callers, `FORBIDDEN` for everyone but platform admins.
     pub fn require_platform_admin(&self) -> AppResult<()> {
         self.user_id()?;

@@ -323,7 +323,7 @@ pub async fn record(
             "an organisation does not exist",
         ));
     }
-    if !access.is_platform_admin() && !seen.iter().any(|o| access.memberships.contains_key(o)) {
+    if !access.acts_for_any(&seen) {
         return Err(AppError::Forbidden(
             "only a party's members record a deal".into(),
         ));

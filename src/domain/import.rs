@@ -515,7 +515,7 @@ pub async fn run(
         .map(|(k, o)| (k, o.id))
         .collect();
     let item_sources: HashSet<String> = items.iter().map(|i| i.key.0.clone()).collect();
-    let existing_items = existing_items(&txn, item_sources.clone()).await?;
+    let existing_items = existing_items(&txn, item_sources).await?;
     let total = items.len();
     let (mut fresh, mut write_participants_of) = (Vec::new(), Vec::new());
     for (done, mut item) in items.into_iter().enumerate() {

@@ -224,7 +224,7 @@ async fn check_participants(
             "every participant must be a registered organisation",
         ));
     }
-    if !access.is_platform_admin() && !ids.iter().any(|o| access.memberships.contains_key(o)) {
+    if !access.acts_for_any(&ids) {
         return Err(AppError::Forbidden(
             "only members of a participating organisation may record its work".into(),
         ));
@@ -299,7 +299,7 @@ pub async fn add(
 }
 
 /// The participants of an item.
-pub async fn participants(
+async fn participants(
     db: &impl ConnectionTrait,
     item_id: i64,
 ) -> AppResult<Vec<portfolio_participant::Model>> {
@@ -311,11 +311,7 @@ pub async fn participants(
 
 /// Whether the caller may read `item`, whose participating organisations are `organizations`.
 pub fn visible(access: &Access, item: &portfolio_item::Model, organizations: &[i64]) -> bool {
-    !item.members_only
-        || access.is_platform_admin()
-        || organizations
-            .iter()
-            .any(|o| access.memberships.contains_key(o))
+    !item.members_only || access.acts_for_any(organizations)
 }
 
 /// The item, if the caller acts for one of its participants; `NOT_FOUND` when it is hidden from
@@ -324,7 +320,7 @@ async fn editable(
     txn: &impl ConnectionTrait,
     access: &Access,
     id: i64,
-) -> AppResult<(portfolio_item::Model, Vec<i64>)> {
+) -> AppResult<portfolio_item::Model> {
     access.user_id()?;
     let item = portfolio_item::Entity::find_by_id(id)
         .lock_exclusive()
@@ -339,16 +335,12 @@ async fn editable(
     if !visible(access, &item, &organizations) {
         return Err(AppError::NotFound("portfolio item"));
     }
-    if !access.is_platform_admin()
-        && !organizations
-            .iter()
-            .any(|o| access.memberships.contains_key(o))
-    {
+    if !access.acts_for_any(&organizations) {
         return Err(AppError::Forbidden(
             "only members of a participating organisation may change its work".into(),
         ));
     }
-    Ok((item, organizations))
+    Ok(item)
 }
 
 /// Changes an item (members of a participant and platform admins). New participants must still
@@ -367,7 +359,7 @@ pub async fn update(
         None => None,
     };
     let txn = db::begin_write(db).await?;
-    let (current, _) = editable(&txn, access, id).await?;
+    let current = editable(&txn, access, id).await?;
     let input = NewItem {
         kind: changes.kind.unwrap_or(current.kind),
         title: changes.title.unwrap_or_else(|| {
@@ -409,7 +401,7 @@ pub async fn update(
 /// Removes an item and its participations.
 pub async fn remove(db: &DatabaseConnection, access: &Access, id: i64) -> AppResult<()> {
     let txn = db::begin_write(db).await?;
-    let (item, _) = editable(&txn, access, id).await?;
+    let item = editable(&txn, access, id).await?;
     item.delete(&txn).await?;
     txn.commit().await?;
     tracing::info!(item_id = id, "portfolio item removed");

@@ -3,7 +3,7 @@
 //! this module only batches keys. Loaders are created per request, so nothing is cached across
 //! callers with different rights.
 
-use std::{collections::HashMap, future::Future, marker::PhantomData, sync::Arc, time::Duration};
+use std::{collections::HashMap, marker::PhantomData, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
@@ -12,19 +12,11 @@ use entity::{
     session_registration, user_account,
 };
 
-use crate::{
-    domain::{
-        Services,
-        batch::{self, Child, Keyed},
-        needs,
-    },
-    error::AppResult,
+use crate::domain::{
+    Services,
+    batch::{self, Child, Keyed},
+    needs,
 };
-
-/// Runs a batched read on the service's pool and converts its error for GraphQL.
-async fn run<T, F: Future<Output = AppResult<T>>>(read: F) -> Result<T, async_graphql::Error> {
-    Ok(read.await?)
-}
 
 /// Loads rows of `E` by id.
 pub struct ById<E> {
@@ -40,7 +32,7 @@ where
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, E::Model>, Self::Error> {
-        run(batch::by_id::<E>(&self.services.db, keys)).await
+        Ok(batch::by_id::<E>(&self.services.db, keys).await?)
     }
 }
 
@@ -67,7 +59,7 @@ where
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        run(batch::children::<E>(&self.services.db, keys)).await
+        Ok(batch::children::<E>(&self.services.db, keys).await?)
     }
 }
 
@@ -88,7 +80,7 @@ impl Loader<i64> for MembershipsOfUsers {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        run(batch::memberships_of_users(&self.0.db, keys)).await
+        Ok(batch::memberships_of_users(&self.0.db, keys).await?)
     }
 }
 
@@ -100,7 +92,7 @@ impl Loader<i64> for SharesOf {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        run(needs::shares_of_many(&self.0.db, keys.to_vec())).await
+        Ok(needs::shares_of_many(&self.0.db, keys.to_vec()).await?)
     }
 }
 
