@@ -74,6 +74,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When the row was last changed.
     pub updated_at: DateTimeUtc,
+    /// The matching revision of the item's last write (see `matching_revision`).
+    pub revision: i64,
 }
 
 /// No relations are navigated through sea-orm.

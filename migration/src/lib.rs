@@ -13,6 +13,7 @@ mod m20261125_000006_create_deals_and_indicators;
 mod m20261125_000007_protect_deal_history;
 mod m20261128_000008_create_portfolio;
 mod m20261128_000009_add_organization_external_id;
+mod m20261128_000010_add_portfolio_revision;
 
 /// Runs Kopir's migrations in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_protect_deal_history::Migration),
             Box::new(m20261128_000008_create_portfolio::Migration),
             Box::new(m20261128_000009_add_organization_external_id::Migration),
+            Box::new(m20261128_000010_add_portfolio_revision::Migration),
         ]
     }
 }

@@ -16,7 +16,7 @@ impl MigrationName for Migration {
 }
 
 #[derive(DeriveIden, Clone, Copy)]
-enum PortfolioItem {
+pub(crate) enum PortfolioItem {
     Table,
     Id,
     Kind,

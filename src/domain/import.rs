@@ -461,12 +461,9 @@ pub async fn run(
     // Organisations: insert the new, update the changed, leave the rest.
     let sources: HashSet<String> = orgs.iter().map(|o| o.key.0.clone()).collect();
     let existing = existing_organizations(&txn, sources).await?;
-    // Matching reads organisations' places: take a revision only when some organisation is new
-    // or changed, so a repeated import leaves the matching index alone.
-    let changes = orgs
-        .iter()
-        .any(|o| existing.get(&o.key).is_none_or(|row| !o.draft.matches(row)));
-    let revision = if changes { store::bump(&txn).await? } else { 0 };
+    // Matching reads organisations and items: a revision is taken only when one is new or
+    // changed, so a repeated import leaves the matching index alone.
+    let mut revision = Revision::default();
     let total = orgs.len();
     let mut fresh = Vec::new();
     for (done, org) in orgs.into_iter().enumerate() {
@@ -474,7 +471,7 @@ pub async fn run(
             Some(row) if org.draft.matches(row) => summary.organizations.unchanged += 1,
             Some(row) => {
                 let mut active: organization::ActiveModel = row.clone().into();
-                active.matching_revision = Set(revision);
+                active.matching_revision = Set(revision.take(&txn).await?);
                 org.draft.apply(&mut active);
                 active.update(&txn).await?;
                 summary.organizations.updated += 1;
@@ -482,7 +479,7 @@ pub async fn run(
             None => {
                 let mut active = organization::ActiveModel {
                     created_at: Set(now),
-                    matching_revision: Set(revision),
+                    matching_revision: Set(revision.take(&txn).await?),
                     source: Set(Some(org.key.0)),
                     external_id: Set(Some(org.key.1)),
                     ..Default::default()
@@ -535,12 +532,14 @@ pub async fn run(
                 item.row.id = Set(row.id);
                 item.row.created_at = Set(row.created_at);
                 item.row.updated_at = Set(row.updated_at);
+                item.row.revision = Set(row.revision);
                 let same_row = item.row.clone().try_into_model().ok().as_ref() == Some(row);
                 let same_participants = same_set(had, &participants);
                 if same_row && same_participants {
                     summary.portfolio.unchanged += 1;
                 } else {
                     item.row.updated_at = Set(now);
+                    item.row.revision = Set(revision.take(&txn).await?);
                     item.row.update(&txn).await?;
                     if !same_participants {
                         write_participants_of.push((row.id, participants, false));
@@ -551,6 +550,7 @@ pub async fn run(
             None => {
                 item.row.created_at = Set(now);
                 item.row.updated_at = Set(now);
+                item.row.revision = Set(revision.take(&txn).await?);
                 fresh.push((item.key, item.row, participants));
                 summary.portfolio.created += 1;
             }
@@ -598,6 +598,19 @@ pub async fn run(
     txn.commit().await?;
     tracing::info!(?summary, "import committed");
     Ok(summary)
+}
+
+/// The import's matching revision, taken from the counter the first time it is needed.
+#[derive(Default)]
+struct Revision(Option<i64>);
+
+impl Revision {
+    async fn take(&mut self, txn: &impl sea_orm::ConnectionTrait) -> AppResult<i64> {
+        match self.0 {
+            Some(r) => Ok(r),
+            None => Ok(*self.0.insert(store::bump(txn).await?)),
+        }
+    }
 }
 
 /// Inserts new items and queues their participants, which need the items' ids.

@@ -16,13 +16,20 @@ mod engine;
 mod explain;
 mod factors;
 mod index;
+mod partners;
 mod profiles;
+mod records;
 pub mod store;
 mod weights;
 
 pub use self::{
     engine::{Engine, Factor, Match, Suggestion},
-    profiles::{CapabilityProfile, Exclusion, NeedProfile, Place},
+    partners::{
+        Encounters, Evidence, PARTNER_WEIGHTS, PartnerFactorName, PartnerFilter, PartnerMatch,
+        PartnerWeights, Record, TextEvidence,
+    },
+    profiles::{CapabilityProfile, Exclusion, NeedProfile, OrganizationProfile, Place},
+    records::ItemProfile,
     weights::{FactorName, Weights},
 };
 

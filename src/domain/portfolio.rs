@@ -16,15 +16,19 @@ use entity::{
     portfolio_participant::{self, ParticipantRole},
 };
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait as _, ModelTrait as _, PaginatorTrait as _, QueryFilter as _,
-    QuerySelect as _, sea_query::Query as SubQuery,
+    ActiveModelTrait as _,
+    ActiveValue::Set,
+    ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, EntityTrait as _,
+    ModelTrait as _, PaginatorTrait as _, QueryFilter as _, QuerySelect as _,
+    sea_query::{Expr, Query as SubQuery},
 };
 
 use super::{
     Patch,
     access::Access,
-    listings, money,
+    listings,
+    matching::store,
+    money,
     pagination::{self, Page, PageRequest},
     text::Localized,
 };
@@ -287,6 +291,7 @@ pub async fn add(
     };
     apply(&mut row, input)?;
     let txn = db::begin_write(db).await?;
+    row.revision = Set(store::bump(&txn).await?);
     let item = row.insert(&txn).await.map_err(duplicate_external_id)?;
     write_participants(&txn, item.id, &participants).await?;
     txn.commit().await?;
@@ -390,6 +395,7 @@ pub async fn update(
     };
     let mut row: portfolio_item::ActiveModel = current.into();
     apply(&mut row, input)?;
+    row.revision = Set(store::bump(&txn).await?);
     let item = row.update(&txn).await?;
     if let Some(participants) = &changes.participants {
         write_participants(&txn, id, participants).await?;
@@ -398,10 +404,24 @@ pub async fn update(
     Ok(item)
 }
 
-/// Removes an item and its participations.
+/// Removes an item and its participations. Its participants take a new matching revision, so
+/// the matching index learns that their record lost an item.
 pub async fn remove(db: &DatabaseConnection, access: &Access, id: i64) -> AppResult<()> {
     let txn = db::begin_write(db).await?;
     let item = editable(&txn, access, id).await?;
+    let organizations: Vec<i64> = participants(&txn, id)
+        .await?
+        .into_iter()
+        .map(|p| p.organization_id)
+        .collect();
+    organization::Entity::update_many()
+        .col_expr(
+            organization::Column::MatchingRevision,
+            Expr::value(store::bump(&txn).await?),
+        )
+        .filter(organization::Column::Id.is_in(organizations))
+        .exec(&txn)
+        .await?;
     item.delete(&txn).await?;
     txn.commit().await?;
     tracing::info!(item_id = id, "portfolio item removed");

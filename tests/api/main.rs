@@ -15,6 +15,7 @@ mod limits;
 mod matching;
 mod organizations;
 mod pagination;
+mod partners;
 mod portfolio;
 mod rights;
 mod schema;

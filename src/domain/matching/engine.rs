@@ -7,23 +7,25 @@ use entity::need::{Confidentiality, NeedStatus};
 use rustc_hash::FxHashMap;
 
 use super::{
-    CapabilityProfile, Exclusion, FIELD_CANDIDATES, FactorName, NeedProfile, POSTING_BUDGET, Place,
-    TEXT_CANDIDATES, TEXT_SATURATION, Weights,
+    CapabilityProfile, Exclusion, FIELD_CANDIDATES, FactorName, ItemProfile, NeedProfile,
+    OrganizationProfile, POSTING_BUDGET, PartnerWeights, Place, TEXT_CANDIDATES, TEXT_SATURATION,
+    Weights,
     analysis::{Query, Terms, analyze},
     explain::Detail,
     factors::{budget_factor, fields_factor, reciprocity_factor, trl_factor},
     index::Corpus,
+    records::Records,
 };
 use crate::{
     domain::access::{Access, NeedView},
     error::{AppError, AppResult},
 };
 
-/// One factor of a score.
+/// One factor of a score; `N` names the factors of the kind of score (pairs, or partners).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Factor {
+pub struct Factor<N = FactorName> {
     /// Which factor.
-    pub name: FactorName,
+    pub name: N,
     /// Its weight (weights sum to 100).
     pub weight: f64,
     /// How well the pair does on it, 0..=1.
@@ -62,22 +64,22 @@ pub struct Suggestion {
     pub matches: u32,
 }
 
-struct NeedDoc {
-    profile: NeedProfile,
-    full: Query,
-    teaser: Query,
+pub(super) struct NeedDoc {
+    pub profile: NeedProfile,
+    pub full: Query,
+    pub teaser: Query,
 }
 
-struct CapabilityDoc {
-    profile: CapabilityProfile,
-    text: Query,
+pub(super) struct CapabilityDoc {
+    pub profile: CapabilityProfile,
+    pub text: Query,
 }
 
 /// One side's documents with their slots and indexes.
-struct Side<D> {
-    docs: Vec<Option<D>>,
+pub(super) struct Side<D> {
+    pub docs: Vec<Option<D>>,
     slots: HashMap<i64, u32>,
-    corpus: Corpus,
+    pub corpus: Corpus,
     by_field: FxHashMap<String, Vec<u32>>,
 }
 
@@ -102,7 +104,7 @@ impl<D> Side<D> {
         slot
     }
 
-    fn get(&self, id: i64) -> Option<&D> {
+    pub fn get(&self, id: i64) -> Option<&D> {
         self.slots
             .get(&id)
             .and_then(|&s| self.docs[s as usize].as_ref())
@@ -123,21 +125,30 @@ impl<D> Side<D> {
 /// The in-memory matcher.
 pub struct Engine {
     weights: Weights,
-    needs: Side<NeedDoc>,
-    capabilities: Side<CapabilityDoc>,
-    places: HashMap<i64, Place>,
+    pub(super) needs: Side<NeedDoc>,
+    pub(super) capabilities: Side<CapabilityDoc>,
+    pub(super) organizations: HashMap<i64, OrganizationProfile>,
+    /// Portfolio items and the collaboration graph, for ranking organisations.
+    pub(super) records: Records,
     /// Needs matched with each organisation's capabilities.
     track_record: HashMap<i64, u32>,
     /// Postings a query reads at most; see [`POSTING_BUDGET`].
-    posting_budget: usize,
+    pub(super) posting_budget: usize,
+    /// Weights of the partner factors.
+    pub(super) partner_weights: PartnerWeights,
 }
 
-fn need_text(need: &NeedProfile) -> Query {
+/// A need's text with the weight of each part: titles and keywords count double.
+pub(super) fn need_parts(need: &NeedProfile) -> Vec<(&str, f32)> {
     let mut parts: Vec<(&str, f32)> = need.title.iter().map(|t| (t, 2.0)).collect();
     parts.extend(need.keywords.iter().map(|k| (k.as_str(), 2.0)));
     parts.extend(need.description.iter().map(|t| (t, 1.0)));
     parts.extend(need.requirements.iter().map(|r| (r.as_str(), 1.0)));
-    analyze(&parts)
+    parts
+}
+
+fn need_text(need: &NeedProfile) -> Query {
+    analyze(&need_parts(need))
 }
 
 fn teaser_text(need: &NeedProfile) -> Query {
@@ -160,10 +171,17 @@ impl Engine {
             weights,
             needs: Side::default(),
             capabilities: Side::default(),
-            places: HashMap::new(),
+            organizations: HashMap::new(),
+            records: Records::default(),
             track_record: HashMap::new(),
             posting_budget: POSTING_BUDGET,
+            partner_weights: PartnerWeights::default(),
         }
+    }
+
+    /// Changes the partner factors' weights.
+    pub fn set_partner_weights(&mut self, weights: PartnerWeights) {
+        self.partner_weights = weights;
     }
 
     /// Changes the postings budget; `usize::MAX` reads every posting (exact retrieval). For
@@ -247,9 +265,29 @@ impl Engine {
         Some(self.capabilities.get(id)?.profile.organization_id)
     }
 
-    /// Records where an organisation sits.
-    pub fn set_place(&mut self, organization_id: i64, place: Place) {
-        self.places.insert(organization_id, place);
+    /// Records what an organisation is and where it sits.
+    pub fn set_organization(&mut self, organization_id: i64, profile: OrganizationProfile) {
+        self.organizations.insert(organization_id, profile);
+    }
+
+    /// Adds or replaces portfolio items.
+    pub fn upsert_items(&mut self, items: Vec<ItemProfile>) {
+        self.records.upsert(items);
+    }
+
+    /// Drops a portfolio item.
+    pub fn remove_item(&mut self, id: i64) {
+        self.records.remove(id);
+    }
+
+    /// The ids of the portfolio items `organization_id` took part in, as indexed.
+    pub fn item_ids_of(&self, organization_id: i64) -> Vec<i64> {
+        self.records.item_ids_of(organization_id)
+    }
+
+    /// Portfolio items indexed.
+    pub fn item_count(&self) -> usize {
+        self.records.len()
     }
 
     /// Needs indexed.
@@ -262,7 +300,7 @@ impl Engine {
         self.capabilities.slots.len()
     }
 
-    fn need_for(&self, id: i64, viewer: &Access) -> AppResult<(&NeedDoc, NeedView)> {
+    pub(super) fn need_for(&self, id: i64, viewer: &Access) -> AppResult<(&NeedDoc, NeedView)> {
         let doc = self.needs.get(id).ok_or(AppError::NotFound("need"))?;
         match sees(viewer, &doc.profile) {
             NeedView::Hidden => Err(AppError::NotFound("need")),
@@ -588,9 +626,16 @@ impl Engine {
         )
     }
 
+    pub(super) fn place(&self, organization_id: i64) -> Place {
+        self.organizations
+            .get(&organization_id)
+            .map(|o| o.place)
+            .unwrap_or_default()
+    }
+
     fn geography_factor(&self, need_org: i64, cap_org: i64) -> (f64, Detail) {
-        let a = self.places.get(&need_org).copied().unwrap_or_default();
-        let b = self.places.get(&cap_org).copied().unwrap_or_default();
+        let a = self.place(need_org);
+        let b = self.place(cap_org);
         if a.science_city_id.is_some() && a.science_city_id == b.science_city_id {
             (1.0, Detail::Fixed("same science city"))
         } else if a.region_id.is_some() && a.region_id == b.region_id {

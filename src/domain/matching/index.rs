@@ -54,16 +54,25 @@ impl Corpus {
     /// Indexes `terms` in `slot`, replacing what the slot held.
     pub fn insert(&mut self, slot: u32, terms: Terms) {
         self.remove(slot);
-        for &(feature, tf) in &terms.features {
-            let posting = Posting {
-                slot,
-                impact: self.impact(tf, terms.length),
-            };
+        // The document counts in the average it is normalised by: the first document of an
+        // empty corpus is then of average length, not penalised against a length of 1.
+        self.add_doc(slot, terms);
+        let Some(terms) = self.docs[slot as usize].as_ref() else {
+            return;
+        };
+        let postings: Vec<(Feature, Posting)> = terms
+            .features
+            .iter()
+            .map(|&(feature, tf)| {
+                let impact = self.impact(tf, terms.length);
+                (feature, Posting { slot, impact })
+            })
+            .collect();
+        for (feature, posting) in postings {
             let list = self.postings.entry(feature).or_default();
             let at = list.partition_point(|p| p.impact >= posting.impact);
             list.insert(at, posting);
         }
-        self.add_doc(slot, terms);
     }
 
     /// Indexes many documents at once (start-up): one sort per list instead of one insertion
@@ -99,6 +108,11 @@ impl Corpus {
         if self.docs.len() <= i {
             self.docs.resize_with(i + 1, || None);
         }
+        // An empty document (an item without an abstract) is no document: counted, it would
+        // shrink the average length and so penalise every real one as long.
+        if terms.features.is_empty() {
+            return;
+        }
         self.total_length += f64::from(terms.length);
         self.live += 1;
         self.docs[i] = Some(terms);
@@ -110,6 +124,11 @@ impl Corpus {
         self.total_length -= f64::from(terms.length);
         self.live -= 1;
         Some(terms)
+    }
+
+    /// The terms of the document in `slot`.
+    pub fn terms(&self, slot: u32) -> Option<&Terms> {
+        self.docs.get(slot as usize)?.as_ref()
     }
 
     /// Drops the document in `slot`, if any.

@@ -1,6 +1,9 @@
 //! Needs and capabilities as matching sees them, and why a pair can be excluded.
 
-use entity::need::{Confidentiality, NeedStatus, Sector};
+use entity::{
+    need::{Confidentiality, NeedStatus, Sector},
+    organization::OrganizationKind,
+};
 
 use crate::domain::text::Localized;
 
@@ -88,4 +91,15 @@ pub struct Place {
     pub region_id: Option<i64>,
     /// Science city.
     pub science_city_id: Option<i64>,
+}
+
+/// An organisation as matching sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationProfile {
+    /// What kind of organisation.
+    pub kind: OrganizationKind,
+    /// ISO country code (registries' own codes for foreign ones).
+    pub country: String,
+    /// Where in Kazakhstan, if there.
+    pub place: Place,
 }

@@ -10,16 +10,23 @@
 
 use std::collections::HashMap;
 
-use entity::{capability, need, need_share, organization};
+use entity::{
+    capability, deal, deal_party, meeting, need, need_share,
+    organization::{self, OrganizationKind},
+    portfolio_item, portfolio_participant, session,
+};
 use sea_orm::{
     ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
-    Statement,
+    QuerySelect as _, QueryTrait as _, Statement,
 };
 use tokio::sync::{RwLock, RwLockReadGuard};
 
-use super::{CapabilityProfile, Engine, NeedProfile, Place, Weights};
+use super::{
+    CapabilityProfile, Encounters, Engine, ItemProfile, NeedProfile, OrganizationProfile,
+    PartnerFilter, PartnerMatch, Place, Weights,
+};
 use crate::{
-    domain::text::Localized,
+    domain::{access::Access, text::Localized},
     error::{AppError, AppResult},
 };
 
@@ -73,6 +80,11 @@ impl Matcher {
         }
     }
 
+    /// Changes the partner factors' weights (e.g. to measure a factor family alone).
+    pub async fn set_partner_weights(&self, weights: super::PartnerWeights) {
+        self.state.write().await.engine.set_partner_weights(weights);
+    }
+
     /// The engine, brought up to date with every committed change first.
     pub async fn current(&self, db: &DatabaseConnection) -> AppResult<RwLockReadGuard<'_, Engine>> {
         let committed = committed_revision(db).await?;
@@ -97,6 +109,91 @@ impl Matcher {
     }
 }
 
+impl Matcher {
+    /// The organisations that best fit a need (see [`Engine::partners_for_need`]), with the
+    /// need owner's deals and meetings on Kopir counted as shared history.
+    pub async fn partners_for_need(
+        &self,
+        db: &DatabaseConnection,
+        viewer: &Access,
+        need_id: i64,
+        kinds: &[OrganizationKind],
+        first: usize,
+    ) -> AppResult<Vec<PartnerMatch>> {
+        let engine = self.current(db).await?;
+        let owner = engine.need_owner(need_id, viewer)?;
+        let encounters = encounters(db, owner).await?;
+        engine.partners_for_need(
+            need_id,
+            viewer,
+            &PartnerFilter { kinds },
+            &encounters,
+            first,
+        )
+    }
+}
+
+/// `organization_id`'s completed deals and meetings held (booked, in a session that has ended),
+/// by counterpart. Read per query: one organisation's history is small, and so it is never
+/// stale.
+pub async fn encounters(db: &DatabaseConnection, organization_id: i64) -> AppResult<Encounters> {
+    let mut out = Encounters::default();
+    let deals = deal_party::Entity::find()
+        .select_only()
+        .column(deal_party::Column::DealId)
+        .filter(deal_party::Column::OrganizationId.eq(organization_id))
+        .into_query();
+    let parties: Vec<(i64, i64)> = deal_party::Entity::find()
+        .select_only()
+        .columns([
+            deal_party::Column::DealId,
+            deal_party::Column::OrganizationId,
+        ])
+        .filter(deal_party::Column::DealId.in_subquery(deals))
+        .filter(
+            deal_party::Column::DealId.in_subquery(
+                deal::Entity::find()
+                    .select_only()
+                    .column(deal::Column::Id)
+                    .filter(deal::Column::Stage.eq(deal::DealStage::Completed))
+                    .into_query(),
+            ),
+        )
+        .filter(deal_party::Column::OrganizationId.ne(organization_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    for (deal_id, org) in parties {
+        if seen.insert((deal_id, org)) {
+            *out.completed_deals.entry(org).or_default() += 1;
+        }
+    }
+    let ended = session::Entity::find()
+        .select_only()
+        .column(session::Column::Id)
+        .filter(session::Column::EndsAt.lt(chrono::Utc::now()))
+        .into_query();
+    let meetings: Vec<(i64, i64)> = meeting::Entity::find()
+        .select_only()
+        .columns([meeting::Column::RequesterId, meeting::Column::InviteeId])
+        .filter(meeting::Column::Status.eq(meeting::MeetingStatus::Booked))
+        .filter(meeting::Column::SessionId.in_subquery(ended))
+        .filter(
+            sea_orm::Condition::any()
+                .add(meeting::Column::RequesterId.eq(organization_id))
+                .add(meeting::Column::InviteeId.eq(organization_id)),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (a, b) in meetings {
+        let other = if a == organization_id { b } else { a };
+        *out.meetings_held.entry(other).or_default() += 1;
+    }
+    Ok(out)
+}
+
 /// Applies every row changed after revision `seen`; returns the newest revision applied.
 async fn load_changes(db: &DatabaseConnection, engine: &mut Engine, seen: i64) -> AppResult<i64> {
     let mut newest = seen;
@@ -104,16 +201,22 @@ async fn load_changes(db: &DatabaseConnection, engine: &mut Engine, seen: i64) -
         .filter(organization::Column::MatchingRevision.gt(seen))
         .all(db)
         .await?;
+    let changed_orgs: Vec<i64> = orgs.iter().map(|o| o.id).collect();
     for org in orgs {
         newest = newest.max(org.matching_revision);
-        engine.set_place(
+        engine.set_organization(
             org.id,
-            Place {
-                region_id: org.region_id,
-                science_city_id: org.science_city_id,
+            OrganizationProfile {
+                kind: org.kind,
+                country: org.country,
+                place: Place {
+                    region_id: org.region_id,
+                    science_city_id: org.science_city_id,
+                },
             },
         );
     }
+    newest = newest.max(load_items(db, engine, seen, &changed_orgs).await?);
     let caps = capability::Entity::find()
         .filter(capability::Column::Revision.gt(seen))
         .all(db)
@@ -152,6 +255,87 @@ async fn load_changes(db: &DatabaseConnection, engine: &mut Engine, seen: i64) -
             .collect(),
     );
     Ok(newest)
+}
+
+/// Applies the portfolio items written after revision `seen`, and drops those deleted: removing
+/// an item moves its participants' revision, so the items of `changed_orgs` that the engine
+/// holds but the database no longer does are gone.
+async fn load_items(
+    db: &DatabaseConnection,
+    engine: &mut Engine,
+    seen: i64,
+    changed_orgs: &[i64],
+) -> AppResult<i64> {
+    let items = portfolio_item::Entity::find()
+        .filter(portfolio_item::Column::Revision.gt(seen))
+        .all(db)
+        .await?;
+    let newest = items.iter().map(|i| i.revision).fold(seen, i64::max);
+    let mut participants: HashMap<i64, Vec<i64>> = HashMap::new();
+    for chunk in items.chunks(500) {
+        let ids: Vec<i64> = chunk.iter().map(|i| i.id).collect();
+        for p in portfolio_participant::Entity::find()
+            .filter(portfolio_participant::Column::ItemId.is_in(ids))
+            .all(db)
+            .await?
+        {
+            participants
+                .entry(p.item_id)
+                .or_default()
+                .push(p.organization_id);
+        }
+    }
+    engine.upsert_items(
+        items
+            .into_iter()
+            .map(|i| {
+                let who = participants.remove(&i.id).unwrap_or_default();
+                item_profile(i, who)
+            })
+            .collect(),
+    );
+    if seen >= 0 {
+        let held: Vec<i64> = changed_orgs
+            .iter()
+            .flat_map(|&o| engine.item_ids_of(o))
+            .collect();
+        for chunk in held.chunks(500) {
+            let present: std::collections::HashSet<i64> = portfolio_item::Entity::find()
+                .select_only()
+                .column(portfolio_item::Column::Id)
+                .filter(portfolio_item::Column::Id.is_in(chunk.to_vec()))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?
+                .into_iter()
+                .collect();
+            for &id in chunk.iter().filter(|id| !present.contains(id)) {
+                engine.remove_item(id);
+            }
+        }
+    }
+    Ok(newest)
+}
+
+/// A portfolio item row as matching sees it.
+pub fn item_profile(i: portfolio_item::Model, participants: Vec<i64>) -> ItemProfile {
+    ItemProfile {
+        id: i.id,
+        title: Localized {
+            kk: i.title_kk,
+            ru: i.title_ru,
+            en: i.title_en,
+        },
+        summary: Localized {
+            kk: i.abstract_kk,
+            ru: i.abstract_ru,
+            en: i.abstract_en,
+        },
+        keywords: i.keywords.0,
+        year: i.year.or(i.start_date.map(|d| chrono::Datelike::year(&d))),
+        members_only: i.members_only,
+        participants,
+    }
 }
 
 /// A need row as matching sees it.

@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result};
+use entity::organization::OrganizationKind;
 use tokio::sync::RwLockReadGuard;
 
-use super::types::Match;
-use super::types::PartnerSuggestion;
+use super::types::{Match, PartnerEvidence, PartnerFactor, PartnerMatch, PartnerSuggestion};
 use crate::{
     domain::{access::Access, matching::Engine, pagination::PageRequest},
     graphql::{
@@ -79,6 +79,64 @@ impl MatchingQuery {
             .into_iter()
             .map(Match)
             .collect())
+    }
+
+    /// The organisations that best fit a need, best first, each with its explained score and
+    /// the evidence behind it: the capabilities and portfolio items whose text matched, and the
+    /// history the organisation shares with the need's owner (portfolio items, completed deals,
+    /// meetings held, partners in common). Requires sign-in and the right to read the whole
+    /// need. The need's own organisation never appears.
+    #[graphql(complexity = "page_cost(first, child_complexity)")]
+    async fn partners_for_need(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The need.")] need_id: ID,
+        #[graphql(desc = "Only organisations of these kinds; all kinds if omitted or empty.")]
+        kinds: Option<Vec<OrganizationKind>>,
+        #[graphql(desc = "How many, 0 to 100 (default 20).")] first: Option<i32>,
+    ) -> Result<Vec<PartnerMatch>> {
+        let need_id = decode_as(&need_id, NodeType::Need, "needId")?;
+        let first = match_count(first)?;
+        let viewer = access(ctx).await?;
+        viewer.user_id()?;
+        let services = services(ctx)?;
+        let ranked = services
+            .matcher
+            .partners_for_need(
+                &services.db,
+                &viewer,
+                need_id,
+                &kinds.unwrap_or_default(),
+                first,
+            )
+            .await?;
+        let mut orgs = loaders(ctx)?
+            .organizations
+            .load_many(ranked.iter().map(|m| m.organization_id))
+            .await?;
+        let mut out = Vec::with_capacity(ranked.len());
+        for m in ranked {
+            out.push(PartnerMatch {
+                organization: required(
+                    orgs.remove(&m.organization_id).map(Organization),
+                    "organisation",
+                )?,
+                score: m.score,
+                factors: m
+                    .factors
+                    .into_iter()
+                    .map(|f| PartnerFactor {
+                        name: f.name.into(),
+                        weight: f.weight,
+                        value: f.value,
+                        contribution: f.contribution,
+                        detail: f.detail,
+                    })
+                    .collect(),
+                evidence: PartnerEvidence(m.evidence),
+            });
+        }
+        Ok(out)
     }
 
     /// One need and one capability scored for each other, with every hard filter that excludes

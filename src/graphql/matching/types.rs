@@ -4,8 +4,10 @@ use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 
 use crate::{
     domain::matching,
-    graphql::{capabilities::types::Capability, needs::types::Need},
-    graphql::{organizations::types::Organization, required},
+    graphql::{
+        capabilities::types::Capability, loaders, needs::types::Need,
+        organizations::types::Organization, portfolio::types::PortfolioItem, required,
+    },
 };
 
 /// A factor of a match score.
@@ -121,4 +123,168 @@ pub struct PartnerSuggestion {
     pub best_match: Match,
     /// How many of their needs and capabilities match each other.
     pub match_count: u32,
+}
+
+/// A factor of a partner's score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "matching::PartnerFactorName")]
+pub enum PartnerFactorName {
+    /// How well the organisation's records — portfolio items and capabilities — cover the need,
+    /// relative to the best-covered candidate: the best record plus a damped sum of the next
+    /// four.
+    Text,
+    /// Work done together before: shared portfolio items, completed deals, meetings held (3 or
+    /// more count in full).
+    History,
+    /// Partners the two organisations have in common (10 or more count in full).
+    Network,
+    /// How much work the organisation has on record (grows with the logarithm of its portfolio
+    /// items; 150 count in full).
+    Experience,
+    /// Same science city (1), same region (0.75), same country (0.5), elsewhere (0).
+    Geography,
+}
+
+/// One factor of a partner's score: `contribution = weight × value`, and the contributions add
+/// up to the score.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct PartnerFactor {
+    /// Which factor.
+    pub name: PartnerFactorName,
+    /// Its weight; the weights of all factors sum to 100.
+    pub weight: f64,
+    /// How well the organisation does on it, from 0 to 1.
+    pub value: f64,
+    /// `weight × value`, in score points.
+    pub contribution: f64,
+    /// Why, in words (English).
+    pub detail: String,
+}
+
+/// A record whose text carried part of a partner's text score.
+pub struct TextEvidence(pub matching::TextEvidence);
+
+/// A record whose text carried part of a partner's text score: one of its capabilities or
+/// portfolio items. A members-only portfolio item counts for the score but is not shown to
+/// callers outside its participants: then both `capability` and `portfolioItem` are null and
+/// `hidden` is true.
+#[Object]
+impl TextEvidence {
+    /// The capability, if the record is one.
+    async fn capability(&self, ctx: &Context<'_>) -> Result<Option<Capability>> {
+        match self.0.record {
+            matching::Record::Capability(id) => Capability::load(ctx, id).await,
+            _ => Ok(None),
+        }
+    }
+
+    /// The portfolio item, if the record is one the caller may read.
+    async fn portfolio_item(&self, ctx: &Context<'_>) -> Result<Option<PortfolioItem>> {
+        match self.0.record {
+            matching::Record::PortfolioItem(id) => PortfolioItem::load(ctx, id).await,
+            _ => Ok(None),
+        }
+    }
+
+    /// Whether the record is a members-only item the caller may not read.
+    async fn hidden(&self) -> bool {
+        self.0.record == matching::Record::Hidden
+    }
+
+    /// The share of the need's text this record covers, from 0 to 1.
+    async fn coverage(&self) -> f64 {
+        self.0.coverage
+    }
+
+    /// The need's words this record shares, strongest first (empty for hidden records).
+    async fn matched_terms(&self) -> &[String] {
+        &self.0.terms
+    }
+}
+
+/// A span of years.
+#[derive(Debug, Clone, SimpleObject)]
+pub struct YearSpan {
+    /// The first year.
+    pub first: i32,
+    /// The last year.
+    pub last: i32,
+}
+
+/// GraphQL view of Evidence; see the schema description on its `impl`.
+pub struct PartnerEvidence(pub matching::Evidence);
+
+/// What a partner's score rests on: the records whose text matched and the history the two
+/// organisations share.
+#[Object]
+impl PartnerEvidence {
+    /// The records that carried the text score, strongest first (at most 3).
+    async fn texts(&self) -> Vec<TextEvidence> {
+        self.0.texts.iter().cloned().map(TextEvidence).collect()
+    }
+
+    /// Portfolio items both organisations took part in, that the caller may read.
+    async fn shared_items(&self, ctx: &Context<'_>) -> Result<Vec<PortfolioItem>> {
+        let mut out = Vec::new();
+        for &id in &self.0.shared_items {
+            if let Some(item) = PortfolioItem::load(ctx, id).await? {
+                out.push(item);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Shared members-only items the caller may not read: counted, not shown.
+    async fn hidden_shared_items(&self) -> u32 {
+        self.0.hidden_shared_items
+    }
+
+    /// The years the readable shared items span.
+    async fn shared_years(&self) -> Option<YearSpan> {
+        self.0
+            .shared_years
+            .map(|(first, last)| YearSpan { first, last })
+    }
+
+    /// Deals between the two organisations that were completed.
+    async fn completed_deals(&self) -> u32 {
+        self.0.completed_deals
+    }
+
+    /// Meetings between the two organisations that took place.
+    async fn meetings_held(&self) -> u32 {
+        self.0.meetings_held
+    }
+
+    /// The strongest partners the two organisations have in common (at most 5).
+    async fn common_partners(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
+        let mut orgs = loaders(ctx)?
+            .organizations
+            .load_many(self.0.common_partners.iter().copied())
+            .await?;
+        Ok(self
+            .0
+            .common_partners
+            .iter()
+            .filter_map(|id| orgs.remove(id).map(Organization))
+            .collect())
+    }
+
+    /// How many partners the two organisations have in common.
+    async fn common_partner_count(&self) -> u32 {
+        self.0.common_partner_count
+    }
+}
+
+/// An organisation ranked as a partner for a need, with its explained score.
+#[derive(SimpleObject)]
+pub struct PartnerMatch {
+    /// The organisation.
+    pub organization: Organization,
+    /// 0 to 100: the sum of the factors' contributions.
+    pub score: f64,
+    /// Every factor with its weight, value, contribution and reason.
+    pub factors: Vec<PartnerFactor>,
+    /// The records and history behind the score.
+    pub evidence: PartnerEvidence,
 }
