@@ -5,7 +5,9 @@
 //! up to date with every committed change before each matching query, so results are always
 //! current, on every replica. The rooms: `weights` (the factors and their weights), `profiles`
 //! (needs and capabilities as matching sees them), `engine` (retrieval and scoring), `factors`
-//! (the value of each factor), `explain` (a factor's reason in words).
+//! (the value of each factor), `explain` (a factor's reason in words), `records` (portfolio
+//! items and the collaboration graph they make) and `partners` (ranking organisations for a
+//! need by what they have done and with whom).
 //!
 //! A score is the sum of named factors, each `weight × value` with values in 0..=1 and weights
 //! summing to 100, so contributions add up to the score exactly. Hard filters exclude a pair

@@ -97,6 +97,17 @@ const QUERY_WEIGHT_CAP: f32 = 4.0;
 const HISTORY_FULL: u32 = 3;
 /// Portfolio items at which experience counts in full (its value grows with the logarithm).
 const EXPERIENCE_FULL: f64 = 150.0;
+/// Best-matching portfolio items whose participants are considered by text. An organisation's
+/// text counts its five best records, so items beyond the best few thousand never change the
+/// top of a ranking; the cap bounds the work when a common word matches most of a large index.
+const ITEM_CANDIDATES: usize = 5_000;
+/// The need owner's strongest partners through whom partners of partners are found: a hub with
+/// thousands of partners would otherwise make one query walk millions of links.
+const NETWORK_MIDDLES: usize = 200;
+/// Partners above which an organisation is a hub that does not link partners of partners: under
+/// Adamic–Adar a link through it weighs at most 1/ln(1000) ≈ 0.14, yet walking its list is
+/// most of a query's cost on a large registry.
+const HUB_PARTNERS: usize = 1_000;
 /// Records named as text evidence per partner.
 const EVIDENCE_RECORDS: usize = 3;
 /// Terms named per record.
@@ -250,14 +261,24 @@ impl Engine {
                     items[slot] += s;
                 }
             }
-            for (slot, &s) in items.iter().enumerate() {
-                let Some(doc) = (s > 0.0).then(|| self.records.doc(slot as u32)).flatten() else {
+            let mut matched: Vec<(f32, u32)> = items
+                .iter()
+                .enumerate()
+                .filter(|&(_, &s)| s > 0.0)
+                .map(|(slot, &s)| (s, slot as u32))
+                .collect();
+            if matched.len() > ITEM_CANDIDATES {
+                matched.select_nth_unstable_by(ITEM_CANDIDATES, |a, b| b.0.total_cmp(&a.0));
+                matched.truncate(ITEM_CANDIDATES);
+            }
+            for (s, slot) in matched {
+                let Some(doc) = self.records.doc(slot) else {
                     continue;
                 };
                 let coverage = f64::from(s / own);
                 for &org in doc.participants.iter().filter(|&&o| eligible(o)) {
                     let c = candidates.entry(org).or_default();
-                    c.texts.push((coverage, Slot::Item(slot as u32)));
+                    c.texts.push((coverage, Slot::Item(slot)));
                 }
             }
         }
@@ -299,8 +320,20 @@ impl Engine {
                 candidates.entry(org).or_default();
             }
         }
-        for (&middle, _) in partners.into_iter().flatten() {
-            let theirs = self.records.partners_of(middle);
+        let mut middles: Vec<(u32, i64)> = partners
+            .into_iter()
+            .flatten()
+            .map(|(&p, &n)| (n, p))
+            .collect();
+        if middles.len() > NETWORK_MIDDLES {
+            middles.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            middles.truncate(NETWORK_MIDDLES);
+        }
+        for (_, middle) in middles {
+            let theirs = self
+                .records
+                .partners_of(middle)
+                .filter(|t| t.len() <= HUB_PARTNERS);
             // A partner shared with a hub that works with everybody says little; one shared
             // with a small, specialised organisation says much (Adamic & Adar, 2003; it ranked
             // better than a plain count on the energy set).
@@ -542,6 +575,7 @@ impl Engine {
             .filter_map(|(&p, &a)| Some((a.min(*theirs.get(&p)?), p)))
             .collect();
         common.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        evidence.common_partner_count = common.len() as u32;
         evidence.common_partners = common
             .into_iter()
             .take(EVIDENCE_PARTNERS)
