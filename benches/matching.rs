@@ -21,48 +21,16 @@ use kopir::domain::{
 use rand::{Rng as _, SeedableRng as _, rngs::StdRng};
 use serde_json::Value;
 
-/// An index in `0..n` with a Zipf-like (log-uniform) distribution.
-fn zipf(rng: &mut StdRng, n: usize) -> usize {
-    ((n as f64).powf(rng.random::<f64>()) as usize)
-        .saturating_sub(1)
-        .min(n - 1)
-}
+mod common;
+use common::{eval_set, phrase, text, vocabulary};
 
 const FIELDS: [&str; 12] = [
     "1.2", "1.4", "1.5", "2.1", "2.2", "2.3", "2.4", "2.5", "2.7", "3.2", "4.1", "4.5",
 ];
 
-fn eval_set() -> Value {
-    serde_json::from_str(include_str!("data/matching_eval.json"))
-        .unwrap_or_else(|e| panic!("matching_eval.json: {e}"))
-}
-
-fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_owned()
-}
-
-fn vocabulary(set: &Value) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for cap in set["capabilities"].as_array().into_iter().flatten() {
-        for part in ["title", "description"] {
-            for w in text(&cap[part]).split(|c: char| !c.is_alphanumeric()) {
-                if w.chars().count() > 2 && !words.iter().any(|x| x == w) {
-                    words.push(w.to_owned());
-                }
-            }
-        }
-    }
-    words
-}
-
 fn corpus(size: usize, vocabulary: &[String], needs: &[NeedProfile]) -> Engine {
     let mut rng = StdRng::seed_from_u64(0x9E37_79B9_7F4A_7C15);
-    let phrase = |rng: &mut StdRng, n: usize| {
-        (0..n)
-            .map(|_| vocabulary[zipf(rng, vocabulary.len())].as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let phrase = |rng: &mut StdRng, n: usize| phrase(rng, vocabulary, n);
     let caps = (0..size)
         .map(|i| {
             let title = phrase(&mut rng, 5);

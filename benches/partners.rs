@@ -27,37 +27,11 @@ use kopir::domain::{
 use rand::{Rng as _, SeedableRng as _, rngs::StdRng};
 use serde_json::Value;
 
+mod common;
+use common::{eval_set, phrase, text, vocabulary, zipf};
+
 const ORGANIZATIONS: i64 = 20_000;
 const ITEMS: i64 = 150_000;
-
-fn zipf(rng: &mut StdRng, n: usize) -> usize {
-    ((n as f64).powf(rng.random::<f64>()) as usize)
-        .saturating_sub(1)
-        .min(n - 1)
-}
-
-fn eval_set() -> Value {
-    serde_json::from_str(include_str!("data/matching_eval.json"))
-        .unwrap_or_else(|e| panic!("matching_eval.json: {e}"))
-}
-
-fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_owned()
-}
-
-fn vocabulary(set: &Value) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for cap in set["capabilities"].as_array().into_iter().flatten() {
-        for part in ["title", "description"] {
-            for w in text(&cap[part]).split(|c: char| !c.is_alphanumeric()) {
-                if w.chars().count() > 2 && !words.iter().any(|x| x == w) {
-                    words.push(w.to_owned());
-                }
-            }
-        }
-    }
-    words
-}
 
 /// Resident memory of this process, in MiB (Linux).
 fn resident_mib() -> f64 {
@@ -73,12 +47,7 @@ fn resident_mib() -> f64 {
 
 fn world(vocabulary: &[String], needs: &[NeedProfile]) -> Engine {
     let mut rng = StdRng::seed_from_u64(0x5EED_0F0A_274E_4500);
-    let phrase = |rng: &mut StdRng, n: usize| {
-        (0..n)
-            .map(|_| vocabulary[zipf(rng, vocabulary.len())].as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let phrase = |rng: &mut StdRng, n: usize| phrase(rng, vocabulary, n);
     let mut engine = Engine::new(Weights::default());
     let kinds = [
         OrganizationKind::University,
