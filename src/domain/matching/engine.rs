@@ -13,7 +13,7 @@ use super::{
     analysis::{Query, Terms, analyze},
     explain::Detail,
     factors::{budget_factor, fields_factor, reciprocity_factor, trl_factor},
-    index::Corpus,
+    index::{Corpus, best},
     records::Records,
 };
 use crate::{
@@ -461,17 +461,10 @@ impl Engine {
         let mut scores = Vec::new();
         side.corpus
             .accumulate(query, self.posting_budget, &mut scores);
-        let mut scored: Vec<(f32, u32)> = scores
-            .iter()
-            .enumerate()
-            .filter(|&(_, &s)| s > 0.0)
-            .map(|(slot, &s)| (s, slot as u32))
+        let mut out: Vec<u32> = best(&scores, TEXT_CANDIDATES)
+            .into_iter()
+            .map(|(_, slot)| slot)
             .collect();
-        if scored.len() > TEXT_CANDIDATES {
-            scored.select_nth_unstable_by(TEXT_CANDIDATES, |a, b| b.0.total_cmp(&a.0));
-            scored.truncate(TEXT_CANDIDATES);
-        }
-        let mut out: Vec<u32> = scored.into_iter().map(|(_, slot)| slot).collect();
         for code in fields {
             if let Some(list) = side.by_field.get(code) {
                 out.extend(list.iter().rev().take(FIELD_CANDIDATES));

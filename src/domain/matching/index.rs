@@ -199,6 +199,21 @@ impl Corpus {
     }
 }
 
+/// The `k` highest positive `scores` with their slots, in no particular order.
+pub fn best(scores: &[f32], k: usize) -> Vec<(f32, u32)> {
+    let mut scored: Vec<(f32, u32)> = scores
+        .iter()
+        .enumerate()
+        .filter(|&(_, &s)| s > 0.0)
+        .map(|(slot, &s)| (s, slot as u32))
+        .collect();
+    if scored.len() > k {
+        scored.select_nth_unstable_by(k, |a, b| b.0.total_cmp(&a.0));
+        scored.truncate(k);
+    }
+    scored
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

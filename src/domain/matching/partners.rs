@@ -18,6 +18,7 @@ use super::{
     Factor,
     analysis::{Query, Terms, analyze_phrases},
     engine::{Engine, need_parts},
+    index::best,
 };
 use crate::{
     domain::access::{Access, NeedView},
@@ -261,17 +262,7 @@ impl Engine {
                     items[slot] += s;
                 }
             }
-            let mut matched: Vec<(f32, u32)> = items
-                .iter()
-                .enumerate()
-                .filter(|&(_, &s)| s > 0.0)
-                .map(|(slot, &s)| (s, slot as u32))
-                .collect();
-            if matched.len() > ITEM_CANDIDATES {
-                matched.select_nth_unstable_by(ITEM_CANDIDATES, |a, b| b.0.total_cmp(&a.0));
-                matched.truncate(ITEM_CANDIDATES);
-            }
-            for (s, slot) in matched {
+            for (s, slot) in best(&items, ITEM_CANDIDATES) {
                 let Some(doc) = self.records.doc(slot) else {
                     continue;
                 };
