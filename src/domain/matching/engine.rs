@@ -36,6 +36,20 @@ pub struct Factor<N = FactorName> {
     pub detail: String,
 }
 
+impl<N> Factor<N> {
+    /// A factor of `weight` on which the scored thing reaches `value` (clamped to 0..=1).
+    pub fn new(name: N, weight: f64, value: f64, detail: String) -> Self {
+        let value = value.clamp(0.0, 1.0);
+        Self {
+            name,
+            weight,
+            value,
+            contribution: weight * value,
+            detail,
+        }
+    }
+}
+
 /// A scored pair.
 #[derive(Debug, Clone)]
 pub struct Match {
@@ -555,19 +569,12 @@ impl Engine {
         let factors: Vec<Factor> = values
             .into_iter()
             .map(|(name, (value, detail))| {
-                let weight = self.weights.get(name);
-                let value = value.clamp(0.0, 1.0);
-                Factor {
-                    name,
-                    weight,
-                    value,
-                    contribution: weight * value,
-                    detail: if explain {
-                        detail.words()
-                    } else {
-                        String::new()
-                    },
-                }
+                let words = if explain {
+                    detail.words()
+                } else {
+                    String::new()
+                };
+                Factor::new(name, self.weights.get(name), value, words)
             })
             .collect();
         Match {

@@ -219,9 +219,7 @@ impl Engine {
     pub fn need_owner(&self, need_id: i64, viewer: &Access) -> AppResult<i64> {
         match self.need_for(need_id, viewer)? {
             (need, NeedView::Full) => Ok(need.profile.organization_id),
-            _ => Err(AppError::Forbidden(
-                "only the need's owner and organisations it is shared with see its partners".into(),
-            )),
+            _ => Err(hidden_partners()),
         }
     }
 
@@ -234,8 +232,11 @@ impl Engine {
         encounters: &Encounters,
         first: usize,
     ) -> AppResult<Vec<PartnerMatch>> {
-        let owner = self.need_owner(need_id, viewer)?;
-        let (need, _) = self.need_for(need_id, viewer)?;
+        let (need, view) = self.need_for(need_id, viewer)?;
+        if view != NeedView::Full {
+            return Err(hidden_partners());
+        }
+        let owner = need.profile.organization_id;
         let eligible = |org: i64| {
             org != owner
                 && self
@@ -440,19 +441,12 @@ impl Engine {
         let factors: Vec<Factor<PartnerFactorName>> = values
             .into_iter()
             .map(|(name, value)| {
-                let weight = self.partner_weights.get(name);
-                let value = value.clamp(0.0, 1.0);
-                Factor {
-                    name,
-                    weight,
-                    value,
-                    contribution: weight * value,
-                    detail: if explain {
-                        detail(name, candidate, &evidence, shared, items, geography.1)
-                    } else {
-                        String::new()
-                    },
-                }
+                let words = if explain {
+                    detail(name, candidate, &evidence, shared, items, geography.1)
+                } else {
+                    String::new()
+                };
+                Factor::new(name, self.partner_weights.get(name), value, words)
             })
             .collect();
         PartnerMatch {
@@ -573,6 +567,13 @@ impl Engine {
             .map(|(_, p)| p)
             .collect();
     }
+}
+
+/// Refusal for a need the caller may read only as a teaser.
+fn hidden_partners() -> AppError {
+    AppError::Forbidden(
+        "only the need's owner and organisations it is shared with see its partners".into(),
+    )
 }
 
 /// `terms` with each feature's weight capped at [`QUERY_WEIGHT_CAP`].
