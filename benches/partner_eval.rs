@@ -2,11 +2,15 @@
 //! loads a variant through `kopir import` into a fresh SQLite database, posts each query as a
 //! need of its company, ranks universities and research institutes with `partnersForNeed`'s
 //! domain call, and prints NDCG@10, Recall@10, Recall@50 and MRR beside popularity, co-partner
-//! and BM25 computed here on the same data, plus one row per factor family.
+//! and BM25 computed here on the same data, plus one row per factor family and one for
+//! `partnerSuggestions` (each query's company ranked by its own record, before any need is
+//! posted).
 //!
 //! `cargo bench --bench partner_eval -- [DATA_FOLDER] [QUERIES_FILE]` (default: the energy
 //! variant and its dev queries). Metrics follow the data's README: binary gains, the ranking
-//! restricted to the candidate pool.
+//! restricted to the candidate pool. With `KOPIR_EVAL_DUMP=FILE`, every query's top 300 (in
+//! the pool) is written with its factor values and the baselines' signals, one JSON line per
+//! query, for fitting weights offline.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -23,7 +27,7 @@ use entity::{
 use kopir::domain::{
     access::Access,
     accounts,
-    matching::{PartnerFactorName, PartnerWeights, Weights, store::Matcher},
+    matching::{PartnerFactorName, PartnerMatch, PartnerWeights, Weights, store::Matcher},
     needs::{self, NewNeed},
     text::{Localized, fold},
 };
@@ -173,6 +177,22 @@ impl Metrics {
             r50: recall(50),
             mrr,
         }
+    }
+
+    /// Metrics of a Kopir ranking, restricted to the candidate pool.
+    fn of_ranked(
+        ranked: &[PartnerMatch],
+        q: &Query,
+        pic_of: &HashMap<i64, &str>,
+        in_pool: &HashSet<&str>,
+    ) -> Self {
+        let ranking: Vec<&str> = ranked
+            .iter()
+            .filter_map(|m| pic_of.get(&m.organization_id).copied())
+            .filter(|pic| in_pool.contains(pic))
+            .take(50)
+            .collect();
+        Self::of(&ranking, &q.relevant.iter().map(String::as_str).collect())
     }
 
     fn add(&mut self, o: Self) {
@@ -334,6 +354,21 @@ async fn main() -> anyhow::Result<()> {
             .await?;
     let access = Access::load(&db, admin.id).await?;
 
+    let matcher = Matcher::new(Weights::default());
+    let kinds = [
+        OrganizationKind::University,
+        OrganizationKind::ResearchInstitute,
+    ];
+    // `partnerSuggestions` for each query's company before any need is posted: the company's
+    // own record is all it is ranked by.
+    let mut suggestions = Metrics::default();
+    for q in &queries {
+        let ranked = matcher
+            .partners_for_organization(&db, &access, ids[&q.company_id], &kinds, 200)
+            .await?;
+        suggestions.add(Metrics::of_ranked(&ranked, q, &pic_of, &in_pool));
+    }
+
     // Each query as a need of its company.
     let started = Instant::now();
     let mut need_ids = Vec::with_capacity(queries.len());
@@ -473,11 +508,7 @@ async fn main() -> anyhow::Result<()> {
         ),
         ("Kopir: all factors (shipped)", PartnerWeights::default()),
     ];
-    let matcher = Matcher::new(Weights::default());
-    let kinds = [
-        OrganizationKind::University,
-        OrganizationKind::ResearchInstitute,
-    ];
+    suggestions.print("partnerSuggestions (no need text)", queries.len());
     let mut latencies = Vec::new();
     for (name, weights) in variants {
         matcher.set_partner_weights(weights).await;
@@ -488,16 +519,45 @@ async fn main() -> anyhow::Result<()> {
                 .partners_for_need(&db, &access, need_id, &kinds, 200)
                 .await?;
             latencies.push(started.elapsed());
-            let ranking: Vec<&str> = ranked
-                .iter()
-                .filter_map(|m| pic_of.get(&m.organization_id).copied())
-                .filter(|pic| in_pool.contains(pic))
-                .take(50)
-                .collect();
-            let relevant: HashSet<&str> = q.relevant.iter().map(String::as_str).collect();
-            total.add(Metrics::of(&ranking, &relevant));
+            total.add(Metrics::of_ranked(&ranked, q, &pic_of, &in_pool));
         }
         total.print(name, queries.len());
+    }
+    // With KOPIR_EVAL_DUMP set, write every query's top 300 under the shipped weights with
+    // their raw factor values, for fitting a combination offline.
+    if let Ok(path) = std::env::var("KOPIR_EVAL_DUMP") {
+        matcher.set_partner_weights(PartnerWeights::default()).await;
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
+        for (q, &need_id) in queries.iter().zip(&need_ids) {
+            let ranked = matcher
+                .partners_for_need(&db, &access, need_id, &kinds, 300)
+                .await?;
+            let company = q.company_id.as_str();
+            let bm = bm25.scores(&q.text);
+            let top = bm.values().copied().fold(0.0, f64::max).max(1e-9);
+            let rows: Vec<_> = ranked
+                .iter()
+                .filter_map(|m| {
+                    let pic = *pic_of.get(&m.organization_id)?;
+                    in_pool.contains(pic).then(|| {
+                        let v: Vec<f64> = m.factors.iter().map(|f| f.value).collect();
+                        json!({
+                            "relevant": q.relevant.iter().any(|r| r == pic),
+                            "values": v,
+                            "shared": shared.get(&(company, pic)).copied().unwrap_or(0),
+                            "common": m.evidence.common_partner_count,
+                            "projects": popularity.get(pic).copied().unwrap_or(0),
+                            "bm25": bm.get(pic).copied().unwrap_or(0.0) / top,
+                        })
+                    })
+                })
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                json!({ "relevant": q.relevant.len(), "rows": rows })
+            )?;
+        }
     }
     latencies.sort();
     let at = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize];

@@ -7,6 +7,7 @@ use std::{
 
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::{
     app::{self, AppState},
@@ -44,16 +45,17 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Import organisations and portfolio items from JSON Lines files (formats in the README).
+    /// Import organisations and portfolio items from JSON Lines or CSV files (by extension;
+    /// formats in the README).
     /// Every row is checked first; any bad row is reported with its file and line, and then
     /// nothing is written. Rows are keyed by `source` + `externalId`: importing the same files
     /// again changes nothing.
     Import {
-        /// Organisations, one JSON object a line.
+        /// Organisations: JSON Lines, or CSV if the name ends in `.csv`.
         #[arg(long)]
         organizations: Option<PathBuf>,
-        /// Portfolio items, one JSON object a line; participants refer to organisations by
-        /// `source` + `externalId`.
+        /// Portfolio items: JSON Lines, or CSV if the name ends in `.csv`; participants refer to
+        /// organisations by `source` + `externalId`.
         #[arg(long)]
         portfolio: Option<PathBuf>,
     },
@@ -146,38 +148,16 @@ async fn serve(settings: app::Settings) -> anyhow::Result<()> {
     app::serve(listener, AppState::new(app, mode), settings.shutdown_grace).await
 }
 
-/// Reads a JSON Lines file: its records with their line numbers, or what is wrong with each
-/// line that is not a record.
-fn read_lines<T: serde::de::DeserializeOwned>(
+/// Reads an import file (JSON Lines, or CSV by its extension), if one is given.
+fn read_file<T: serde::de::DeserializeOwned + import::files::FromCsv>(
     path: Option<&Path>,
     problems: &mut Vec<import::Problem>,
 ) -> anyhow::Result<Vec<import::Line<T>>> {
-    let Some(path) = path else {
-        return Ok(Vec::new());
-    };
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let file: std::sync::Arc<str> = path.display().to_string().into();
-    let mut out = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str(line) {
-            Ok(record) => out.push(import::Line {
-                file: file.clone(),
-                line: index + 1,
-                record,
-            }),
-            Err(e) => problems.push(import::Problem {
-                file: file.clone(),
-                line: index + 1,
-                field: None,
-                message: format!("not a record: {e}"),
-            }),
-        }
+    match path {
+        Some(path) => import::files::read(path, problems)
+            .with_context(|| format!("cannot read {}", path.display())),
+        None => Ok(Vec::new()),
     }
-    Ok(out)
 }
 
 async fn import(
@@ -190,18 +170,30 @@ async fn import(
     }
     let started = std::time::Instant::now();
     let mut problems = Vec::new();
-    let organizations = read_lines(organizations, &mut problems)?;
-    let portfolio = read_lines(portfolio, &mut problems)?;
+    let organizations = read_file(organizations, &mut problems)?;
+    let portfolio = read_file(portfolio, &mut problems)?;
     let db = db::connect(&settings.database_url, 1).await?;
     db::migrate(&db).await?;
-    let progress =
-        |what: &str, done: usize, of: usize| eprint!("\rimporting {what}: {done}/{of}   ");
+    // One bar, re-labelled per phase; indicatif draws nothing when stderr is not a terminal.
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{msg:>16} [{bar:40}] {pos}/{len} ({eta} left)")
+            .context("progress bar template")?
+            .progress_chars("=> "),
+    );
+    let progress = |what: &str, done: usize, of: usize| {
+        if bar.message() != what {
+            bar.set_message(what.to_owned());
+            bar.reset();
+        }
+        bar.set_length(of as u64);
+        bar.set_position(done as u64);
+    };
     let outcome = if problems.is_empty() {
         import::run(&db, organizations, portfolio, &progress).await
     } else {
         Err(import::Refusal::Rows(problems))
     };
-    eprintln!();
+    bar.finish_and_clear();
     match outcome {
         Ok(summary) => {
             let import::Summary {

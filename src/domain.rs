@@ -19,6 +19,7 @@ pub mod organizations;
 pub mod pagination;
 pub mod portfolio;
 pub mod potential;
+pub mod references;
 pub mod regions;
 pub mod scheduling;
 pub mod science_cities;

@@ -86,6 +86,15 @@ pub enum AppError {
     /// The thing asked for does not exist, or the caller may not know it exists.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// An input names an object that does not exist or that the caller may not see; the two
+    /// answer alike, so an ID never confirms that something hidden exists.
+    #[error("{what} not found")]
+    UnknownReference {
+        /// The input field that names it, e.g. `needId`.
+        field: &'static str,
+        /// What it names, e.g. `need`.
+        what: &'static str,
+    },
     /// The input breaks a rule; `field` names the offending input field where there is one.
     #[error("{message}")]
     BadUserInput {
@@ -154,7 +163,7 @@ impl AppError {
         match self {
             Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Self::Forbidden(_) => ErrorCode::Forbidden,
-            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::NotFound(_) | Self::UnknownReference { .. } => ErrorCode::NotFound,
             Self::BadUserInput { .. } | Self::Rule { .. } => ErrorCode::BadUserInput,
             Self::SlotConflict(_) => ErrorCode::SlotConflict,
             Self::VersionConflict(_) => ErrorCode::VersionConflict,
@@ -167,6 +176,7 @@ impl AppError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             Self::BadUserInput { field, .. } | Self::Rule { field, .. } => *field,
+            Self::UnknownReference { field, .. } => Some(field),
             _ => None,
         }
     }

@@ -164,6 +164,15 @@ impl RequestCtx {
             access: Mutex::new(None),
         }
     }
+
+    /// A context whose viewer's access is already loaded (by the HTTP layer, which refuses a
+    /// token for an account that does not exist before the request runs).
+    pub fn with_access(viewer: Viewer, lang: Lang, access: Arc<Access>) -> Self {
+        Self {
+            access: Mutex::new(Some(access)),
+            ..Self::new(viewer, lang)
+        }
+    }
 }
 
 static ANONYMOUS: LazyLock<RequestCtx> =

@@ -1,7 +1,7 @@
 //! `POST /graphql` and `GET /graphql`: rate limits, database health, the request timeout and
 //! the request's context around one execution of the schema.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::{
@@ -10,10 +10,10 @@ use axum::{
     response::{IntoResponse as _, Response},
 };
 
-use super::{AppState, error::http_error, graphiql};
+use super::{AppState, error::http_error, graphiql, viewer::unauthenticated};
 use crate::{
     auth::Viewer,
-    domain::text::Lang,
+    domain::{access::Access, text::Lang},
     error::{AppError, ErrorCode},
     graphql::{Mode, RequestCtx, loaders::Loaders},
 };
@@ -77,24 +77,37 @@ pub async fn graphql(
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::from_accept_language)
         .unwrap_or(Lang::Ru);
-    let request = request
-        .into_inner()
-        .data(RequestCtx::new(viewer, lang))
-        .data(Loaders::new(&state.app.services, state.app.loader_window));
-    let execute = async {
-        if method == Method::GET {
+    let run = async {
+        // A signed token for an account that no longer exists is refused here, with 401 like
+        // any other bad token, rather than served as anonymous. Almost every operation needs
+        // the caller's access anyway, so loading it now costs no extra round trip.
+        let ctx = match viewer {
+            Viewer::Anonymous => RequestCtx::new(viewer, lang),
+            Viewer::User(id) => match Access::load(&state.app.services.db, id).await {
+                Ok(access) => RequestCtx::with_access(viewer, lang, Arc::new(access)),
+                Err(err @ AppError::Unauthenticated(_)) => return unauthenticated(err),
+                // The database failing is reported by the operation that needs the access.
+                Err(_) => RequestCtx::new(viewer, lang),
+            },
+        };
+        let request = request
+            .into_inner()
+            .data(ctx)
+            .data(Loaders::new(&state.app.services, state.app.loader_window));
+        let response = if method == Method::GET {
             state.read_only.execute(request).await
         } else {
             state.schema.execute(request).await
-        }
+        };
+        GraphQLResponse::from(response).into_response()
     };
     // A database that stops answering makes queries hang rather than fail: stop waiting as soon
     // as the health monitor says so. Nothing half-written remains (a transaction whose future is
     // dropped is rolled back), but a statement already handed to the driver may still complete,
     // so the outcome of an abandoned mutation is unknown to the client, as with any lost reply.
     tokio::select! {
-        response = tokio::time::timeout(state.app.request_timeout, execute) => match response {
-            Ok(response) => GraphQLResponse::from(response).into_response(),
+        response = tokio::time::timeout(state.app.request_timeout, run) => match response {
+            Ok(response) => response,
             Err(_) => {
                 let limit = state.app.request_timeout.as_secs();
                 tracing::error!(limit, "request timed out");

@@ -47,7 +47,7 @@ where
 }
 
 /// A 401 whose body is a GraphQL response, so GraphQL clients can read `extensions.code`.
-fn unauthenticated(err: AppError) -> Response {
+pub(super) fn unauthenticated(err: AppError) -> Response {
     let mut response = err.into_response();
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,

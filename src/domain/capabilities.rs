@@ -181,7 +181,8 @@ pub async fn post(
         .ok_or(AppError::NotFound("organisation"))?;
     access.require_member(input.organization_id)?;
     input.fields =
-        listings::fields_of_science(db, "fields", std::mem::take(&mut input.fields)).await?;
+        listings::fields_of_science(db, "fieldsOfScience", std::mem::take(&mut input.fields))
+            .await?;
     let txn = db::begin_write(db).await?;
     let mut row = capability::ActiveModel {
         organization_id: Set(input.organization_id),
@@ -217,7 +218,7 @@ pub async fn update(
         .ok_or(AppError::NotFound("capability"))?;
     access.require_member(current.organization_id)?;
     let fields = match changes.fields {
-        Some(f) => listings::fields_of_science(&txn, "fields", f).await?,
+        Some(f) => listings::fields_of_science(&txn, "fieldsOfScience", f).await?,
         None => current.fields.0.clone(),
     };
     let input = NewCapability {

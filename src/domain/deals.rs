@@ -11,14 +11,12 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use entity::{
-    capability,
     deal::{self, DealStage, DealType},
     deal_financing::{self, FinancingSource},
     deal_history::{self, DealChange},
     deal_party::{self, PartyRole},
-    meeting, need,
     need::Strings,
-    organization, session,
+    organization,
 };
 use sea_orm::{
     ActiveEnum as _, ActiveModelTrait as _,
@@ -33,6 +31,7 @@ use super::{
     access::Access,
     money,
     pagination::{self, Page, PageRequest},
+    references,
     text::Localized,
 };
 use crate::{
@@ -313,16 +312,8 @@ pub async fn record(
             "a deal needs a provider and a recipient",
         ));
     }
-    let orgs = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(seen.iter().copied()))
-        .all(db)
-        .await?;
-    if orgs.len() != seen.len() {
-        return Err(AppError::invalid(
-            "parties",
-            "an organisation does not exist",
-        ));
-    }
+    let party_ids: Vec<i64> = input.parties.iter().map(|p| p.organization_id).collect();
+    let orgs = references::organizations(db, "parties", &party_ids).await?;
     if !access.acts_for_any(&seen) {
         return Err(AppError::Forbidden(
             "only a party's members record a deal".into(),
@@ -337,31 +328,50 @@ pub async fn record(
     let financing = financing_lines(db, input.financing, value).await?;
     let royalty = royalty(input.ip.royalty_percent.as_deref())?;
     let milestones = super::listings::short_texts("milestones", input.ip.milestones, 30, 300)?;
-    // Origin links must exist.
+    // Origin links: each visible to the caller (else not found, like a missing one) and each
+    // belonging to this deal's parties.
     if let Some(id) = input.need_id {
-        need::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .ok_or_else(|| AppError::invalid("needId", "no such need"))?;
+        let (need, _) = references::need(db, access, "needId", id).await?;
+        if !seen.contains(&need.organization_id) {
+            return Err(AppError::invalid(
+                "needId",
+                "the need's organisation is not a party to the deal",
+            ));
+        }
     }
     if let Some(id) = input.capability_id {
-        capability::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .ok_or_else(|| AppError::invalid("capabilityId", "no such capability"))?;
+        let capability = references::capability(db, access, "capabilityId", id).await?;
+        if !seen.contains(&capability.organization_id) {
+            return Err(AppError::invalid(
+                "capabilityId",
+                "the capability's organisation is not a party to the deal",
+            ));
+        }
     }
+    let mut session_id = input.session_id;
     if let Some(id) = input.meeting_id {
-        meeting::Entity::find_by_id(id)
-            .one(db)
-            .await?
-            .ok_or_else(|| AppError::invalid("meetingId", "no such meeting"))?;
+        let (meeting, _) = references::meeting(db, access, "meetingId", id).await?;
+        if !seen.contains(&meeting.requester_id) || !seen.contains(&meeting.invitee_id) {
+            return Err(AppError::invalid(
+                "meetingId",
+                "the meeting was not between parties to the deal",
+            ));
+        }
+        // A deal that came of a meeting came of its session.
+        match session_id {
+            Some(given) if given != meeting.session_id => {
+                return Err(AppError::invalid(
+                    "sessionId",
+                    "the meeting took place in another session",
+                ));
+            }
+            _ => session_id = Some(meeting.session_id),
+        }
     }
-    let session_city = match input.session_id {
+    let session_city = match session_id {
         Some(id) => {
-            session::Entity::find_by_id(id)
-                .one(db)
+            references::session(db, "sessionId", id)
                 .await?
-                .ok_or_else(|| AppError::invalid("sessionId", "no such session"))?
                 .science_city_id
         }
         None => None,
@@ -388,7 +398,7 @@ pub async fn record(
         need_id: Set(input.need_id),
         capability_id: Set(input.capability_id),
         meeting_id: Set(input.meeting_id),
-        session_id: Set(input.session_id),
+        session_id: Set(session_id),
         science_city_id: Set(science_city_id),
         signed_at: Set(signed_at),
         version: Set(1),

@@ -1,5 +1,6 @@
 //! Bulk import of organisations and portfolio items from an outside registry (CORDIS, a
-//! national research registry, a university's own list), as `kopir import` reads them.
+//! national research registry, a university's own list), as `kopir import` reads them from
+//! JSON Lines or CSV files ([`files`]).
 //!
 //! Every row is checked by the same rules as the API; every bad row is reported (file, line,
 //! field, reason) and then nothing at all is written: one import is one transaction. Rows are
@@ -37,6 +38,8 @@ use crate::{
     db,
     error::{AppError, AppResult, ErrorCode},
 };
+
+pub mod files;
 
 /// Rows written per statement: well under SQLite's and PostgreSQL's parameter limits.
 const BATCH: usize = 500;

@@ -20,8 +20,8 @@ use entity::{
     science_city, session, session_registration,
 };
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
-    EntityTrait as _, QueryFilter as _, QueryOrder as _, TryIntoModel as _,
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
+    QueryFilter as _, QueryOrder as _, sea_query::OnConflict,
 };
 
 use super::{access::Access, money};
@@ -164,26 +164,34 @@ pub async fn set_target(
             "the critical level cannot exceed the target",
         ));
     }
-    let existing = indicator_target::Entity::find()
-        .filter(indicator_target::Column::IndicatorId.eq(indicator.id))
-        .filter(indicator_target::Column::ScienceCityId.eq(city))
-        .filter(indicator_target::Column::Year.eq(year))
-        .one(db)
-        .await?;
-    let mut row = match existing {
-        Some(row) => row.into(),
-        None => indicator_target::ActiveModel {
-            indicator_id: Set(indicator.id),
-            science_city_id: Set(city),
-            year: Set(year),
-            ..Default::default()
-        },
+    // One statement, so simultaneous first writes of the same key cannot collide: the unique
+    // (indicator, city, year) index decides, and the last write wins.
+    let row = indicator_target::ActiveModel {
+        indicator_id: Set(indicator.id),
+        science_city_id: Set(city),
+        year: Set(year),
+        target: Set(target),
+        critical: Set(critical),
+        is_demo: Set(is_demo),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
     };
-    row.target = Set(target);
-    row.critical = Set(critical);
-    row.is_demo = Set(is_demo);
-    row.updated_at = Set(Utc::now());
-    Ok(row.save(db).await?.try_into_model()?)
+    use indicator_target::Column as C;
+    indicator_target::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([C::IndicatorId, C::ScienceCityId, C::Year])
+                .update_columns([C::Target, C::Critical, C::IsDemo, C::UpdatedAt])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    indicator_target::Entity::find()
+        .filter(C::IndicatorId.eq(indicator.id))
+        .filter(C::ScienceCityId.eq(city))
+        .filter(C::Year.eq(year))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::missing_row("indicator target"))
 }
 
 /// Records a reported actual (for `REPORTED` indicators). Platform admins only.
@@ -208,26 +216,33 @@ pub async fn record_value(
     }
     check_city_and_year(db, city, year).await?;
     let value = parse_figure("value", value)?;
-    let existing = indicator_value::Entity::find()
-        .filter(indicator_value::Column::IndicatorId.eq(indicator.id))
-        .filter(indicator_value::Column::ScienceCityId.eq(city))
-        .filter(indicator_value::Column::Year.eq(year))
-        .one(db)
-        .await?;
-    let mut row = match existing {
-        Some(row) => row.into(),
-        None => indicator_value::ActiveModel {
-            indicator_id: Set(indicator.id),
-            science_city_id: Set(city),
-            year: Set(year),
-            ..Default::default()
-        },
+    // One statement, as for targets: the unique (indicator, city, year) index decides.
+    let row = indicator_value::ActiveModel {
+        indicator_id: Set(indicator.id),
+        science_city_id: Set(city),
+        year: Set(year),
+        value: Set(value),
+        note: Set(note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())),
+        recorded_by: Set(user),
+        recorded_at: Set(Utc::now()),
+        ..Default::default()
     };
-    row.value = Set(value);
-    row.note = Set(note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()));
-    row.recorded_by = Set(user);
-    row.recorded_at = Set(Utc::now());
-    Ok(row.save(db).await?.try_into_model()?)
+    use indicator_value::Column as C;
+    indicator_value::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([C::IndicatorId, C::ScienceCityId, C::Year])
+                .update_columns([C::Value, C::Note, C::RecordedBy, C::RecordedAt])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    indicator_value::Entity::find()
+        .filter(C::IndicatorId.eq(indicator.id))
+        .filter(C::ScienceCityId.eq(city))
+        .filter(C::Year.eq(year))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::missing_row("indicator value"))
 }
 
 /// The UTC instants bounding `year`.

@@ -25,7 +25,7 @@ pub mod store;
 mod weights;
 
 pub use self::{
-    engine::{Engine, Factor, Match, Suggestion},
+    engine::{Engine, Factor, Match},
     partners::{
         Encounters, Evidence, PARTNER_WEIGHTS, PartnerFactorName, PartnerFilter, PartnerMatch,
         PartnerWeights, Record, TextEvidence,

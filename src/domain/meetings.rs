@@ -10,9 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use entity::{
-    capability,
     meeting::{self, DeclineReason, MeetingStatus},
-    meeting_seat, need, session,
+    meeting_seat, session,
     session_registration::{self},
 };
 use sea_orm::{
@@ -24,6 +23,7 @@ use sea_orm::{
 use super::{
     access::Access,
     matching::store::Matcher,
+    references,
     scheduling::{self, Problem, Request, Unplaced},
     sessions::{lock_session, organises, registration},
 };
@@ -80,9 +80,10 @@ pub async fn request(
         return Err(AppError::invalid("message", "at most 1000 characters"));
     }
     let pair = [input.from, input.to];
+    // What the meeting is about: visible to the caller, and of one of the two organisations.
     if let Some(id) = input.need_id {
-        let n = need::Entity::find_by_id(id).one(db).await?;
-        if !n.is_some_and(|n| pair.contains(&n.organization_id)) {
+        let (need, _) = references::need(db, access, "needId", id).await?;
+        if !pair.contains(&need.organization_id) {
             return Err(AppError::invalid(
                 "needId",
                 "not a need of either organisation",
@@ -90,21 +91,20 @@ pub async fn request(
         }
     }
     if let Some(id) = input.capability_id {
-        let c = capability::Entity::find_by_id(id).one(db).await?;
-        if !c.is_some_and(|c| pair.contains(&c.organization_id)) {
+        let capability = references::capability(db, access, "capabilityId", id).await?;
+        if !pair.contains(&capability.organization_id) {
             return Err(AppError::invalid(
                 "capabilityId",
                 "not a capability of either organisation",
             ));
         }
     }
+    // Scored as the requester may read the pair: a teaser need by its teaser only, so the
+    // score says nothing of text the requester cannot read.
     let score = match (input.need_id, input.capability_id) {
         (Some(n), Some(c)) => {
             let engine = matcher.current(db).await?;
-            engine
-                .explain(n, c, &Access::internal())
-                .ok()
-                .map(|m| m.score)
+            engine.explain(n, c, access).ok().map(|m| m.score)
         }
         _ => None,
     };

@@ -24,6 +24,7 @@ use super::{
     matching::store,
     money,
     pagination::{self, Page, PageRequest},
+    references,
     text::{Localized, contains_pattern, fold},
 };
 use crate::{
@@ -190,7 +191,7 @@ impl Raw {
                 .description
                 .cleaned("description", DESCRIPTION_MAX, false)?,
             keywords: listings::short_texts("keywords", self.keywords, 20, 60)?,
-            fields: listings::fields_of_science(db, "fields", self.fields).await?,
+            fields: listings::fields_of_science(db, "fieldsOfScience", self.fields).await?,
             irsti_codes: listings::irsti_codes(self.irsti_codes)?,
             trl,
             budget: listings::money_range(
@@ -232,6 +233,16 @@ impl Draft {
         row.matched_capability_id = Set(self.matched_capability_id);
         row.revision = Set(revision);
         row.updated_at = Set(Utc::now());
+    }
+}
+
+/// A deadline a need is given must not have passed (one already stored may have).
+fn future_deadline(deadline: Option<NaiveDate>) -> AppResult<()> {
+    match deadline {
+        Some(d) if d < Utc::now().date_naive() => {
+            Err(AppError::invalid("deadline", "the deadline has passed"))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -294,11 +305,7 @@ pub async fn post(
         .ok_or(AppError::NotFound("organisation"))?;
     access.require_member(input.organization_id)?;
     let owner = input.organization_id;
-    if let Some(deadline) = input.deadline
-        && deadline < Utc::now().date_naive()
-    {
-        return Err(AppError::invalid("deadline", "the deadline has passed"));
-    }
+    future_deadline(input.deadline)?;
     let draft = Raw {
         title: input.title,
         description: input.description,
@@ -375,6 +382,21 @@ pub async fn update(
         }
         Some(s) => s,
     };
+    if let Patch::Set(deadline) = changes.deadline {
+        future_deadline(Some(deadline))?;
+    }
+    // A capability named now must be one the caller may see, and active: matched needs count
+    // for the capability's owner in ranking.
+    if let Some(cap_id) = changes.matched_capability_id {
+        let capability =
+            references::capability(&txn, access, "matchedCapabilityId", cap_id).await?;
+        if !capability.active {
+            return Err(AppError::invalid(
+                "matchedCapabilityId",
+                "the capability is not active",
+            ));
+        }
+    }
     let matched_capability_id = match status {
         NeedStatus::Open => None,
         _ => changes

@@ -14,8 +14,8 @@ use entity::{
     capability, deal, deal::DealStage, deal_party, organization, region, region_statistic,
 };
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
-    EntityTrait as _, QueryFilter as _, TryIntoModel as _,
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
+    QueryFilter as _, QuerySelect as _, sea_query::OnConflict,
 };
 
 use super::{access::Access, indicators, regions};
@@ -111,25 +111,35 @@ pub async fn record(
     }
     let txn = db::begin_write(db).await?;
     let mut out = Vec::with_capacity(parsed.len());
+    use region_statistic::Column as C;
     for (name, value) in parsed {
-        let existing = region_statistic::Entity::find()
-            .filter(region_statistic::Column::RegionId.eq(region.id))
-            .filter(region_statistic::Column::Year.eq(year))
-            .filter(region_statistic::Column::Name.eq(name.clone()))
-            .one(&txn)
-            .await?;
-        let mut row = match existing {
-            Some(row) => row.into(),
-            None => region_statistic::ActiveModel {
-                region_id: Set(region.id),
-                year: Set(year),
-                name: Set(name),
-                ..Default::default()
-            },
+        // One statement per value: simultaneous first writes of the same statistic cannot
+        // collide on the unique (region, year, name) index; the last write wins.
+        let row = region_statistic::ActiveModel {
+            region_id: Set(region.id),
+            year: Set(year),
+            name: Set(name.clone()),
+            value: Set(value),
+            recorded_at: Set(Utc::now()),
+            ..Default::default()
         };
-        row.value = Set(value);
-        row.recorded_at = Set(Utc::now());
-        out.push(row.save(&txn).await?.try_into_model()?);
+        region_statistic::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([C::RegionId, C::Year, C::Name])
+                    .update_columns([C::Value, C::RecordedAt])
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+        out.push(
+            region_statistic::Entity::find()
+                .filter(C::RegionId.eq(region.id))
+                .filter(C::Year.eq(year))
+                .filter(C::Name.eq(name))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| AppError::missing_row("region statistic"))?,
+        );
     }
     txn.commit().await?;
     Ok(out)
@@ -232,6 +242,26 @@ pub async fn rank(
     let total: f64 = weights.iter().map(|(_, w)| w).sum();
     if weights.is_empty() || total <= 0.0 {
         return Err(AppError::invalid("weights", "at least one positive weight"));
+    }
+    // A component is a derived one, a default one, or a statistic recorded for some year; any
+    // other name is a typo that would score every region 0.
+    let recorded: Vec<String> = region_statistic::Entity::find()
+        .select_only()
+        .column(region_statistic::Column::Name)
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut known: Vec<&str> = DERIVED.to_vec();
+    known.extend(DEFAULT_WEIGHTS.iter().map(|(n, _)| *n));
+    known.extend(recorded.iter().map(String::as_str));
+    if let Some((name, _)) = weights.iter().find(|(n, _)| !known.contains(&n.as_str())) {
+        known.sort_unstable();
+        known.dedup();
+        return Err(AppError::invalid(
+            "weights.name",
+            format!("no component `{name}`; known: {}", known.join(", ")),
+        ));
     }
     let regions = regions::list(db).await?;
     let stats = region_statistic::Entity::find()

@@ -474,6 +474,45 @@ async fn the_indicator_report_equals_hand_computed_figures(app: TestApp) {
     );
 }
 
+/// Sixteen simultaneous first writes of one key (an indicator target, a reported value, a
+/// region statistic) all succeed and leave one row holding one of the values written.
+async fn concurrent_first_writes_of_one_key_all_succeed(app: TestApp) {
+    let f = fixture(&app).await;
+    /// A mutation, the table it writes, and the input of writer `i` in the city.
+    type Case = (&'static str, &'static str, fn(usize, &str) -> Value);
+    let cases: [Case; 3] = [
+        (
+            "mutation($input: SetIndicatorTargetInput!) { setIndicatorTarget(input: $input) { target } }",
+            "SELECT COUNT(*) FROM indicator_target",
+            |i, city| json!({ "input": { "indicatorCode": "SPIN_OFFS", "scienceCityId": city, "year": 2030, "target": format!("{}", i + 10), "critical": "1" } }),
+        ),
+        (
+            "mutation($input: RecordIndicatorValueInput!) { recordIndicatorValue(input: $input) { value } }",
+            "SELECT COUNT(*) FROM indicator_value",
+            |i, city| json!({ "input": { "indicatorCode": "JOBS_CREATED", "scienceCityId": city, "year": 2030, "value": format!("{i}") } }),
+        ),
+        (
+            "mutation($input: RecordRegionStatisticsInput!) { recordRegionStatistics(input: $input) { stored } }",
+            "SELECT COUNT(*) FROM region_statistic",
+            |i, _| json!({ "input": { "regionCode": "KZ-75", "year": 2030, "values": [{ "name": "RESEARCHERS", "value": format!("{i}") }] } }),
+        ),
+    ];
+    for (mutation, count, input) in cases {
+        let writers: Vec<_> = (0..16)
+            .map(|i| app.spawn_gql(Some(f.admin.clone()), mutation, input(i, &f.city)))
+            .collect();
+        for writer in writers {
+            let reply = writer.await.expect("joined");
+            assert!(
+                reply.body["errors"].is_null(),
+                "{mutation}: {:#}",
+                reply.body
+            );
+        }
+        assert_eq!(app.count(count).await, 1, "{mutation}");
+    }
+}
+
 async fn region_potential_ranks_as_computed_by_hand(app: TestApp) {
     let admin = app.admin().await;
     let record = "mutation($input: RecordRegionStatisticsInput!) { recordRegionStatistics(input: $input) { stored } }";
@@ -505,6 +544,16 @@ async fn region_potential_ranks_as_computed_by_hand(app: TestApp) {
                 .clone()
         }
     };
+    // A misspelt component is refused by name rather than scoring every region 0.
+    let typo = app
+        .gql(
+            None,
+            query,
+            json!({ "w": [{ "name": "RESEARCHRES", "weight": 1 }] }),
+        )
+        .await;
+    assert_eq!(typo.error_code(), "BAD_USER_INPUT");
+    assert_eq!(typo.error_field(), Some("weights.name"));
     let equal = ranking(
         json!([{ "name": "RESEARCHERS", "weight": 1 }, { "name": "RD_SPENDING", "weight": 1 }]),
     )
@@ -639,4 +688,5 @@ crate::db_tests!(
     a_failure_midway_through_record_deal_leaves_nothing,
     the_indicator_report_equals_hand_computed_figures,
     region_potential_ranks_as_computed_by_hand,
+    concurrent_first_writes_of_one_key_all_succeed,
 );

@@ -181,7 +181,60 @@ async fn a_second_import_changes_nothing_and_a_changed_row_updates(app: TestApp)
     );
 }
 
+/// The same records as CSV: imported after the JSON Lines files, they change nothing; a bad
+/// row is named by the line it starts on, quoted line breaks counted.
+async fn csv_rows_say_what_json_lines_say(app: TestApp) {
+    import(&app, &organizations(), &items())
+        .await
+        .expect("imported");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (orgs, items_file) = (dir.path().join("orgs.csv"), dir.path().join("items.csv"));
+    std::fs::write(
+        &orgs,
+        "source,externalId,kind,name_en,country,bin,regionCode\n\
+         cordis,999,UNIVERSITY,Technical University,DE,,\n\
+         cordis,998,ENTERPRISE,Catalyst GmbH,DE,,\n\
+         cordis,997,RESEARCH_INSTITUTE,Institute of Catalysis,KZ,940140000385,KZ-75\n",
+    )
+    .expect("write");
+    std::fs::write(
+        &items_file,
+        "source,externalId,kind,title_ru,title_en,abstract_en,year,startDate,participants\n\
+         cordis,H2020-1,,,Hydrocracking catalysts,Pilot-scale tests.,2016,2016-01-01,998|COORDINATOR; cordis:999\n\
+         cordis,H2020-2,PUBLICATION,Катализ,,,2017,,997;999\n",
+    )
+    .expect("write");
+    let mut problems = Vec::new();
+    let orgs = import::files::read(&orgs, &mut problems).expect("read");
+    let portfolio = import::files::read(&items_file, &mut problems).expect("read");
+    assert!(problems.is_empty(), "{problems:?}");
+    let again = import::run(&app.db, orgs, portfolio, &|_, _, _| {})
+        .await
+        .expect("imported");
+    assert_eq!(
+        (again.organizations.unchanged, again.portfolio.unchanged),
+        (3, 2),
+        "{again:?}"
+    );
+    assert_eq!(again.organizations.created + again.portfolio.created, 0);
+
+    std::fs::write(
+        &items_file,
+        "source,externalId,title_en,year,participants\n\
+         cordis,X-1,\"Two\nlines\",2016,999\n\
+         cordis,X-2,Bad year,20x6,999\n",
+    )
+    .expect("write");
+    let read =
+        import::files::read::<import::PortfolioRecord>(&items_file, &mut problems).expect("read");
+    assert_eq!(read.len(), 1);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, 4);
+    assert!(problems[0].file.ends_with("items.csv"));
+}
+
 crate::db_tests!(
+    csv_rows_say_what_json_lines_say,
     one_bad_row_writes_nothing_and_is_named,
     a_second_import_changes_nothing_and_a_changed_row_updates,
 );

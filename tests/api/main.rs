@@ -17,6 +17,7 @@ mod organizations;
 mod pagination;
 mod partners;
 mod portfolio;
+mod references;
 mod rights;
 mod schema;
 mod sessions;

@@ -417,7 +417,7 @@ async fn invalid_needs_are_refused_with_the_field_and_write_nothing(app: TestApp
     let w = world(&app).await;
     let before = app.count("SELECT COUNT(*) FROM need").await;
     let cases = [
-        (json!({ "fieldsOfScience": ["9.9"] }), "fields"),
+        (json!({ "fieldsOfScience": ["9.9"] }), "fieldsOfScience"),
         (json!({ "trlMin": 7, "trlMax": 3 }), "trlMin"),
         (json!({ "trlMin": 10 }), "trlMin"),
         (json!({ "budgetMax": "1e6" }), "budgetMax"),
@@ -525,18 +525,18 @@ async fn another_replica_sees_every_committed_write(app: TestApp) {
     let partners = app
         .gql(
             Some(&w.enterprise.token),
-            "query($org: ID!) { partnerSuggestions(organizationId: $org) { organization { id } matchCount bestMatch { capability { id } } } }",
+            "query($org: ID!) { partnerSuggestions(organizationId: $org) { organization { id } evidence { texts { capability { id } } } } }",
             json!({ "org": w.enterprise.org }),
         )
         .await;
     assert_eq!(
         partners.data("/partnerSuggestions"),
-        &json!([{ "organization": { "id": w.kazakh.org }, "matchCount": 1, "bestMatch": { "capability": { "id": cap } } }])
+        &json!([{ "organization": { "id": w.kazakh.org }, "evidence": { "texts": [{ "capability": { "id": cap } }] } }])
     );
     let forbidden = app
         .gql(
             Some(&w.kazakh.token),
-            "query($org: ID!) { partnerSuggestions(organizationId: $org) { matchCount } }",
+            "query($org: ID!) { partnerSuggestions(organizationId: $org) { score } }",
             json!({ "org": w.enterprise.org }),
         )
         .await;

@@ -1,4 +1,5 @@
-//! `partnersForNeed` over HTTP on both databases: organisations ranked by what they have done
+//! `partnersForNeed` and `partnerSuggestions` over HTTP on both databases: organisations ranked
+//! by what they have done
 //! and with whom, the evidence naming the items and partners behind each score, members-only
 //! work that counts without showing its words, and a removed item that stops counting.
 
@@ -13,8 +14,7 @@ const ADD_ITEM: &str =
     "mutation($input: AddPortfolioItemInput!) { addPortfolioItem(input: $input) { item { id } } }";
 const REMOVE_ITEM: &str =
     "mutation($id: ID!) { removePortfolioItem(input: { id: $id }) { removedId } }";
-const PARTNERS: &str = "query($need: ID!, $kinds: [OrganizationKind!]) {
-  partnersForNeed(needId: $need, kinds: $kinds, first: 10) {
+const PARTNER_FIELDS: &str = "
     organization { id }
     score
     factors { name weight value contribution detail }
@@ -27,9 +27,7 @@ const PARTNERS: &str = "query($need: ID!, $kinds: [OrganizationKind!]) {
       meetingsHeld
       commonPartners { id }
       commonPartnerCount
-    }
-  }
-}";
+    }";
 
 /// A signed-in member of a fresh organisation.
 struct Member {
@@ -138,10 +136,24 @@ async fn world(app: &TestApp) -> World {
     }
 }
 
+fn partners_query() -> String {
+    format!(
+        "query($need: ID!, $kinds: [OrganizationKind!]) {{
+            partnersForNeed(needId: $need, kinds: $kinds, first: 10) {{ {PARTNER_FIELDS} }} }}"
+    )
+}
+
+fn suggestions_query() -> String {
+    format!(
+        "query($org: ID!, $kinds: [OrganizationKind!]) {{
+            partnerSuggestions(organizationId: $org, kinds: $kinds, first: 10) {{ {PARTNER_FIELDS} }} }}"
+    )
+}
+
 async fn partners(app: &TestApp, token: &str, need: &str, kinds: Value) -> Vec<Value> {
     app.gql(
         Some(token),
-        PARTNERS,
+        &partners_query(),
         json!({ "need": need, "kinds": kinds }),
     )
     .await
@@ -173,11 +185,20 @@ async fn partners_are_ranked_by_record_and_history_with_evidence(app: TestApp) {
         order,
         [
             &json!(w.partner.org),
-            &json!(w.secretive.org),
-            &json!(w.institute.org)
+            &json!(w.institute.org),
+            &json!(w.secretive.org)
         ],
-        "text and shared history first, hidden text next, a partner of a partner last"
+        "text and shared history first; for a need this short, a partner of a partner before \
+         a weaker text match without history"
     );
+    // The need has 13 distinct words: the short-need weights apply.
+    let weights: Vec<f64> = ranked[0]["factors"]
+        .as_array()
+        .expect("factors")
+        .iter()
+        .map(|f| f["weight"].as_f64().expect("weight"))
+        .collect();
+    assert_eq!(weights, [35.0, 28.0, 17.0, 3.0, 17.0]);
     assert!(find(&ranked, &w.enterprise.org).is_none() && find(&ranked, &w.stranger.org).is_none());
 
     let best = &ranked[0];
@@ -231,7 +252,7 @@ async fn members_only_work_counts_without_showing_its_words(app: TestApp) {
     let reply = app
         .gql(
             Some(&w.enterprise.token),
-            PARTNERS,
+            &partners_query(),
             json!({ "need": w.need, "kinds": ["UNIVERSITY"] }),
         )
         .await;
@@ -253,7 +274,7 @@ async fn members_only_work_counts_without_showing_its_words(app: TestApp) {
     let refused = app
         .gql(
             Some(&w.secretive.token),
-            PARTNERS,
+            &partners_query(),
             json!({ "need": w.need, "kinds": null }),
         )
         .await;
@@ -281,18 +302,95 @@ async fn strangers_and_anonymous_callers_get_no_partners(app: TestApp) {
     let stranger = app
         .gql(
             Some(&w.stranger.token),
-            PARTNERS,
+            &partners_query(),
             json!({ "need": w.need, "kinds": null }),
         )
         .await;
     assert_eq!(stranger.error_code(), "NOT_FOUND");
     let anonymous = app
-        .gql(None, PARTNERS, json!({ "need": w.need, "kinds": null }))
+        .gql(
+            None,
+            &partners_query(),
+            json!({ "need": w.need, "kinds": null }),
+        )
+        .await;
+    assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
+}
+
+async fn organizations_get_partners_for_what_they_seek_and_do(app: TestApp) {
+    let w = world(&app).await;
+    let universities = json!(["UNIVERSITY", "RESEARCH_INSTITUTE"]);
+    // The enterprise's confidential need and its shared project say what it looks for.
+    let reply = app
+        .gql(
+            Some(&w.enterprise.token),
+            &suggestions_query(),
+            json!({ "org": w.enterprise.org, "kinds": universities }),
+        )
+        .await;
+    let ranked = reply
+        .data("/partnerSuggestions")
+        .as_array()
+        .expect("a list");
+    let order: Vec<&Value> = ranked.iter().map(|p| &p["organization"]["id"]).collect();
+    assert_eq!(
+        order,
+        [
+            &json!(w.partner.org),
+            &json!(w.institute.org),
+            &json!(w.secretive.org)
+        ]
+    );
+    let best = &ranked[0];
+    assert_eq!(
+        best["evidence"]["texts"][0]["portfolioItem"]["id"],
+        json!(w.shared_item)
+    );
+    assert_eq!(
+        best["evidence"]["sharedItems"],
+        json!([{ "id": w.shared_item }])
+    );
+    assert_eq!(ranked[2]["evidence"]["texts"][0]["hidden"], json!(true));
+    let body = serde_json::to_string(&reply.body).expect("json");
+    for secret in [SECRET_TITLE, SECRET_WORD] {
+        assert!(!body.contains(secret), "{secret} leaked: {body}");
+    }
+
+    // An organisation with no need is described by its own work: the secretive university's
+    // members-only patent finds the university that worked on the same catalysts.
+    let own = app
+        .gql(
+            Some(&w.secretive.token),
+            &suggestions_query(),
+            json!({ "org": w.secretive.org, "kinds": ["UNIVERSITY"] }),
+        )
+        .await;
+    let ranked = own.data("/partnerSuggestions").as_array().expect("a list");
+    assert_eq!(ranked[0]["organization"]["id"], json!(w.partner.org));
+    assert!(factor(&ranked[0], "TEXT")["value"].as_f64() > Some(0.5));
+    assert!(find(ranked, &w.secretive.org).is_none());
+
+    // Only its members (and platform admins) may ask.
+    let stranger = app
+        .gql(
+            Some(&w.stranger.token),
+            &suggestions_query(),
+            json!({ "org": w.enterprise.org, "kinds": null }),
+        )
+        .await;
+    assert_eq!(stranger.error_code(), "FORBIDDEN");
+    let anonymous = app
+        .gql(
+            None,
+            &suggestions_query(),
+            json!({ "org": w.enterprise.org, "kinds": null }),
+        )
         .await;
     assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
 }
 
 crate::db_tests!(
+    organizations_get_partners_for_what_they_seek_and_do,
     partners_are_ranked_by_record_and_history_with_evidence,
     members_only_work_counts_without_showing_its_words,
     strangers_and_anonymous_callers_get_no_partners,

@@ -172,7 +172,7 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
             [Code("UNAUTHENTICATED"), Ok, Code("NOT_FOUND"), Ok],
         ),
         (
-            "query($id: ID!) { partnerSuggestions(organizationId: $id) { matchCount } }",
+            "query($id: ID!) { partnerSuggestions(organizationId: $id) { score } }",
             json!({ "id": org_a }),
             [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],
         ),

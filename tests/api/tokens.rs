@@ -282,8 +282,13 @@ async fn a_token_for_a_deleted_account_is_refused(app: TestApp) {
         .execute_unprepared("DELETE FROM user_account WHERE email = 'gone@example.kz'")
         .await
         .expect("delete");
-    let reply = app.gql(Some(&token), "{ me { email } }", json!({})).await;
-    assert_eq!(reply.error_code(), "UNAUTHENTICATED");
+    // Refused at the door with 401, whatever the operation asks for, never served as anonymous.
+    for query in ["{ me { email } }", "{ __typename }"] {
+        let reply = app.gql(Some(&token), query, json!({})).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{query}");
+        assert_eq!(reply.error_code(), "UNAUTHENTICATED", "{query}");
+        assert_eq!(reply.body["data"], Value::Null, "{query}");
+    }
 }
 
 crate::db_tests!(

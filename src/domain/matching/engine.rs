@@ -67,17 +67,6 @@ pub struct Match {
     pub teaser_only: bool,
 }
 
-/// A partner suggested to an organisation, with its best match.
-#[derive(Debug, Clone)]
-pub struct Suggestion {
-    /// The partner organisation.
-    pub organization_id: i64,
-    /// Its best match with the asking organisation.
-    pub best: Match,
-    /// How many of the pairs between the two qualify.
-    pub matches: u32,
-}
-
 pub(super) struct NeedDoc {
     pub profile: NeedProfile,
     pub full: Query,
@@ -170,12 +159,16 @@ fn teaser_text(need: &NeedProfile) -> Query {
     analyze(&parts)
 }
 
-fn capability_text(capability: &CapabilityProfile) -> Query {
+pub(super) fn capability_parts(capability: &CapabilityProfile) -> Vec<(&str, f32)> {
     let mut parts: Vec<(&str, f32)> = capability.title.iter().map(|t| (t, 2.0)).collect();
     parts.extend(capability.keywords.iter().map(|k| (k.as_str(), 2.0)));
     parts.extend(capability.description.iter().map(|t| (t, 1.0)));
     parts.extend(capability.equipment.iter().map(|e| (e.as_str(), 1.0)));
-    analyze(&parts)
+    parts
+}
+
+fn capability_text(capability: &CapabilityProfile) -> Query {
+    analyze(&capability_parts(capability))
 }
 
 impl Engine {
@@ -414,60 +407,6 @@ impl Engine {
         let (need, view) = self.need_for(need_id, viewer)?;
         let cap = self.capability_for(capability_id, viewer)?;
         Ok(self.evaluate(need, view, self.own_score(need, view), cap, true))
-    }
-
-    /// Partners for an organisation: owners of capabilities matching its open needs and owners
-    /// of needs matching its active capabilities, best first.
-    pub fn partner_suggestions(
-        &self,
-        organization_id: i64,
-        viewer: &Access,
-        first: usize,
-    ) -> Vec<Suggestion> {
-        let mut best: HashMap<i64, Suggestion> = HashMap::new();
-        let mut offer = |partner: i64, m: Match| {
-            let entry = best.entry(partner).or_insert_with(|| Suggestion {
-                organization_id: partner,
-                best: m.clone(),
-                matches: 0,
-            });
-            entry.matches += 1;
-            if m.score > entry.best.score {
-                entry.best = m;
-            }
-        };
-        for need in self.needs.docs.iter().flatten() {
-            let p = &need.profile;
-            if p.organization_id == organization_id && p.status == NeedStatus::Open {
-                for m in self.matches_for_need(p.id, viewer, 20).unwrap_or_default() {
-                    if let Some(c) = self.capabilities.get(m.capability_id) {
-                        offer(c.profile.organization_id, m);
-                    }
-                }
-            }
-        }
-        for cap in self.capabilities.docs.iter().flatten() {
-            let p = &cap.profile;
-            if p.organization_id == organization_id && p.active {
-                for m in self
-                    .matches_for_capability(p.id, viewer, 20)
-                    .unwrap_or_default()
-                {
-                    if let Some(n) = self.needs.get(m.need_id) {
-                        offer(n.profile.organization_id, m);
-                    }
-                }
-            }
-        }
-        let mut out: Vec<Suggestion> = best.into_values().collect();
-        out.sort_by(|a, b| {
-            b.best
-                .score
-                .total_cmp(&a.best.score)
-                .then(a.organization_id.cmp(&b.organization_id))
-        });
-        out.truncate(first);
-        out
     }
 
     /// Slots worth scoring exactly: the best by text, plus the newest sharing each field.

@@ -80,6 +80,16 @@ impl Detail {
             ),
             Detail::Budget {
                 low,
+                ceiling,
+                within,
+                ..
+            } if within <= 0.0 => format!(
+                "price from {} KZT, above the budget of {} KZT",
+                kzt(low),
+                kzt(ceiling)
+            ),
+            Detail::Budget {
+                low,
                 high,
                 ceiling,
                 within,

@@ -75,10 +75,14 @@ pub(super) fn budget_factor(
     }
     let low = price.0.unwrap_or(0);
     let high = price.1.unwrap_or(low);
+    // The share of the price range inside the budget: all of it, none of it (the floor is
+    // above the ceiling, also when only a floor is given), or the part below the ceiling.
     let within = if high <= ceiling {
         1.0
+    } else if low >= ceiling {
+        0.0
     } else {
-        (ceiling - low) as f64 / (high - low).max(1) as f64
+        (ceiling - low) as f64 / (high - low) as f64
     };
     (
         within,

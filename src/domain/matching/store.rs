@@ -16,14 +16,15 @@ use entity::{
     portfolio_item, portfolio_participant, session,
 };
 use sea_orm::{
-    ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, QueryFilter as _,
-    QuerySelect as _, QueryTrait as _, Statement,
+    ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, Order,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _, Statement,
+    sea_query::NullOrdering,
 };
 use tokio::sync::{RwLock, RwLockReadGuard};
 
 use super::{
     CapabilityProfile, Encounters, Engine, ItemProfile, NeedProfile, OrganizationProfile,
-    PartnerFilter, PartnerMatch, Place, Weights,
+    PartnerFilter, PartnerMatch, Place, Weights, partners::OWN_ITEMS,
 };
 use crate::{
     domain::{access::Access, text::Localized},
@@ -130,6 +131,49 @@ impl Matcher {
             &encounters,
             first,
         )
+    }
+
+    /// The organisations that best fit an organisation the viewer acts for (see
+    /// [`Engine::partners_for_organization`]): its open needs, active capabilities and newest
+    /// portfolio items say what it looks for.
+    pub async fn partners_for_organization(
+        &self,
+        db: &DatabaseConnection,
+        viewer: &Access,
+        organization_id: i64,
+        kinds: &[OrganizationKind],
+        first: usize,
+    ) -> AppResult<Vec<PartnerMatch>> {
+        viewer.require_member(organization_id)?;
+        let own = portfolio_participant::Entity::find()
+            .select_only()
+            .column(portfolio_participant::Column::ItemId)
+            .filter(portfolio_participant::Column::OrganizationId.eq(organization_id))
+            .into_query();
+        let items: Vec<ItemProfile> = portfolio_item::Entity::find()
+            .filter(portfolio_item::Column::Id.in_subquery(own))
+            .order_by_with_nulls(
+                portfolio_item::Column::Year,
+                Order::Desc,
+                NullOrdering::Last,
+            )
+            .order_by_desc(portfolio_item::Column::Id)
+            .limit(OWN_ITEMS as u64)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| item_profile(i, Vec::new()))
+            .collect();
+        let encounters = encounters(db, organization_id).await?;
+        let engine = self.current(db).await?;
+        Ok(engine.partners_for_organization(
+            organization_id,
+            &items,
+            viewer,
+            &PartnerFilter { kinds },
+            &encounters,
+            first,
+        ))
     }
 }
 

@@ -150,3 +150,21 @@ fn confidential_needs_are_invisible_and_teasers_scored_on_their_teaser() {
     let shared = Access::member_of([21]);
     assert!(e.matches_for_need(101, &shared, 5).is_ok());
 }
+
+#[test]
+fn a_price_floor_above_the_budget_counts_nothing_and_says_so() {
+    // Tiyn: a 1,500,000 KZT floor, no ceiling, against a 1,000,000 KZT budget.
+    let (value, detail) =
+        factors::budget_factor((None, Some(100_000_000)), (Some(150_000_000), None));
+    assert_eq!(value, 0.0);
+    assert_eq!(
+        detail.words(),
+        "price from 1 500 000 KZT, above the budget of 1 000 000 KZT"
+    );
+    let (value, detail) = factors::budget_factor(
+        (None, Some(100_000_000)),
+        (Some(50_000_000), Some(150_000_000)),
+    );
+    assert_eq!(value, 0.5);
+    assert!(detail.words().contains("50% of the range"));
+}

@@ -6,9 +6,13 @@ use async_graphql::{Context, ID, Object, Result};
 use entity::organization::OrganizationKind;
 use tokio::sync::RwLockReadGuard;
 
-use super::types::{Match, PartnerEvidence, PartnerFactor, PartnerMatch, PartnerSuggestion};
+use super::types::{Match, PartnerEvidence, PartnerFactor, PartnerMatch};
 use crate::{
-    domain::{access::Access, matching::Engine, pagination::PageRequest},
+    domain::{
+        access::Access,
+        matching::{self, Engine},
+        pagination::PageRequest,
+    },
     graphql::{
         access,
         connection::page_cost,
@@ -110,33 +114,7 @@ impl MatchingQuery {
                 first,
             )
             .await?;
-        let mut orgs = loaders(ctx)?
-            .organizations
-            .load_many(ranked.iter().map(|m| m.organization_id))
-            .await?;
-        let mut out = Vec::with_capacity(ranked.len());
-        for m in ranked {
-            out.push(PartnerMatch {
-                organization: required(
-                    orgs.remove(&m.organization_id).map(Organization),
-                    "organisation",
-                )?,
-                score: m.score,
-                factors: m
-                    .factors
-                    .into_iter()
-                    .map(|f| PartnerFactor {
-                        name: f.name.into(),
-                        weight: f.weight,
-                        value: f.value,
-                        contribution: f.contribution,
-                        detail: f.detail,
-                    })
-                    .collect(),
-                evidence: PartnerEvidence(m.evidence),
-            });
-        }
-        Ok(out)
+        partner_matches(ctx, ranked).await
     }
 
     /// One need and one capability scored for each other, with every hard filter that excludes
@@ -153,38 +131,68 @@ impl MatchingQuery {
         Ok(Match(engine.explain(need_id, capability_id, &viewer)?))
     }
 
-    /// Partner organisations for an organisation, best first: owners of capabilities that fit
-    /// its open needs and of needs that fit its active capabilities. Its members and platform
-    /// admins may ask.
+    /// Organisations to work with, for an organisation, best first — the same ranking and
+    /// explanation as `partnersForNeed`, with the organisation's open needs, active capabilities
+    /// and newest 30 portfolio items as the text it is matched by. Its members and platform
+    /// admins may ask; the organisation itself never appears.
     #[graphql(complexity = "page_cost(first, child_complexity)")]
     async fn partner_suggestions(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The organisation looking for partners.")] organization_id: ID,
+        #[graphql(desc = "Only organisations of these kinds; all kinds if omitted or empty.")]
+        kinds: Option<Vec<OrganizationKind>>,
         #[graphql(desc = "How many, 0 to 100 (default 20).")] first: Option<i32>,
-    ) -> Result<Vec<PartnerSuggestion>> {
+    ) -> Result<Vec<PartnerMatch>> {
         let org_id = decode_as(&organization_id, NodeType::Organization, "organizationId")?;
         let first = match_count(first)?;
-        access(ctx).await?.require_member(org_id)?;
-        let suggestions = {
-            let (viewer, engine) = signed_in_engine(ctx).await?;
-            engine.partner_suggestions(org_id, &viewer, first)
-        };
-        let mut orgs = loaders(ctx)?
-            .organizations
-            .load_many(suggestions.iter().map(|s| s.organization_id))
+        let viewer = access(ctx).await?;
+        viewer.user_id()?;
+        let services = services(ctx)?;
+        let ranked = services
+            .matcher
+            .partners_for_organization(
+                &services.db,
+                &viewer,
+                org_id,
+                &kinds.unwrap_or_default(),
+                first,
+            )
             .await?;
-        let mut out = Vec::with_capacity(suggestions.len());
-        for s in suggestions {
-            out.push(PartnerSuggestion {
-                organization: required(
-                    orgs.remove(&s.organization_id).map(Organization),
-                    "organisation",
-                )?,
-                best_match: Match(s.best),
-                match_count: s.matches,
-            });
-        }
-        Ok(out)
+        partner_matches(ctx, ranked).await
     }
+}
+
+/// Ranked partners with their organisations, loaded in one batch.
+async fn partner_matches(
+    ctx: &Context<'_>,
+    ranked: Vec<matching::PartnerMatch>,
+) -> Result<Vec<PartnerMatch>> {
+    let mut orgs = loaders(ctx)?
+        .organizations
+        .load_many(ranked.iter().map(|m| m.organization_id))
+        .await?;
+    let mut out = Vec::with_capacity(ranked.len());
+    for m in ranked {
+        out.push(PartnerMatch {
+            organization: required(
+                orgs.remove(&m.organization_id).map(Organization),
+                "organisation",
+            )?,
+            score: m.score,
+            factors: m
+                .factors
+                .into_iter()
+                .map(|f| PartnerFactor {
+                    name: f.name.into(),
+                    weight: f.weight,
+                    value: f.value,
+                    contribution: f.contribution,
+                    detail: f.detail,
+                })
+                .collect(),
+            evidence: PartnerEvidence(m.evidence),
+        });
+    }
+    Ok(out)
 }

@@ -114,17 +114,6 @@ impl Match {
     }
 }
 
-/// An organisation suggested as a partner, with the best match between the two.
-#[derive(SimpleObject)]
-pub struct PartnerSuggestion {
-    /// The suggested partner.
-    pub organization: Organization,
-    /// The best-scoring match between the two organisations.
-    pub best_match: Match,
-    /// How many of their needs and capabilities match each other.
-    pub match_count: u32,
-}
-
 /// A factor of a partner's score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[graphql(remote = "matching::PartnerFactorName")]

@@ -1,0 +1,138 @@
+//! One rule for the IDs an input names. A mutation that names another object (a need, a
+//! capability, a meeting, a session, an organisation, a portfolio item) resolves it here, through
+//! the same visibility rule as a read by the same caller: an object the caller may not see
+//! answers `NOT_FOUND`, word for word like one that does not exist, so an ID never confirms that
+//! something hidden exists. What the object must be *to the operation* (a deal's origin meeting
+//! between the deal's parties, say) is checked by the operation after this.
+
+use entity::{
+    capability, meeting, need, need_share, organization, portfolio_item, portfolio_participant,
+    session,
+};
+use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _};
+
+use super::{
+    access::{Access, NeedView},
+    sessions,
+};
+use crate::error::{AppError, AppResult};
+
+fn unknown(field: &'static str, what: &'static str) -> AppError {
+    AppError::UnknownReference { field, what }
+}
+
+/// A need the caller may know of (in full or as a teaser), and how much of it they may read.
+pub async fn need(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    field: &'static str,
+    id: i64,
+) -> AppResult<(need::Model, NeedView)> {
+    let need = need::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| unknown(field, "need"))?;
+    let shared_with: Vec<i64> = need_share::Entity::find()
+        .filter(need_share::Column::NeedId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.organization_id)
+        .collect();
+    match access.need_view(need.organization_id, need.confidentiality, &shared_with) {
+        NeedView::Hidden => Err(unknown(field, "need")),
+        view => Ok((need, view)),
+    }
+}
+
+/// A capability the caller may see (inactive ones: its own organisation's members).
+pub async fn capability(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    field: &'static str,
+    id: i64,
+) -> AppResult<capability::Model> {
+    capability::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|c| access.sees_capability(c.organization_id, c.active))
+        .ok_or_else(|| unknown(field, "capability"))
+}
+
+/// A meeting the caller may see (its two organisations' members, the session's organisers),
+/// with its session.
+pub async fn meeting(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    field: &'static str,
+    id: i64,
+) -> AppResult<(meeting::Model, session::Model)> {
+    let Some(m) = meeting::Entity::find_by_id(id).one(db).await? else {
+        return Err(unknown(field, "meeting"));
+    };
+    match session::Entity::find_by_id(m.session_id).one(db).await? {
+        Some(s)
+            if access.can_see_members(m.requester_id)
+                || access.can_see_members(m.invitee_id)
+                || sessions::organises(access, &s) =>
+        {
+            Ok((m, s))
+        }
+        _ => Err(unknown(field, "meeting")),
+    }
+}
+
+/// A session: sessions are public.
+pub async fn session(
+    db: &impl ConnectionTrait,
+    field: &'static str,
+    id: i64,
+) -> AppResult<session::Model> {
+    session::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| unknown(field, "session"))
+}
+
+/// Organisations: the registry is public, so each must merely exist. Returned in `ids`' order.
+pub async fn organizations(
+    db: &impl ConnectionTrait,
+    field: &'static str,
+    ids: &[i64],
+) -> AppResult<Vec<organization::Model>> {
+    let mut found = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    if ids.iter().any(|id| !found.iter().any(|o| o.id == *id)) {
+        return Err(unknown(field, "organisation"));
+    }
+    found.sort_by_key(|o| ids.iter().position(|id| *id == o.id));
+    Ok(found)
+}
+
+/// A portfolio item the caller may see (members-only ones: its participants' members).
+pub async fn portfolio_item(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    field: &'static str,
+    id: i64,
+) -> AppResult<portfolio_item::Model> {
+    let item = portfolio_item::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| unknown(field, "portfolio item"))?;
+    if item.members_only {
+        let participants: Vec<i64> = portfolio_participant::Entity::find()
+            .filter(portfolio_participant::Column::ItemId.eq(id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| p.organization_id)
+            .collect();
+        if !access.acts_for_any(&participants) {
+            return Err(unknown(field, "portfolio item"));
+        }
+    }
+    Ok(item)
+}
