@@ -13,6 +13,7 @@ pub mod indicators;
 pub mod listings;
 pub mod matching;
 pub mod meetings;
+pub mod memberships;
 pub mod money;
 pub mod needs;
 pub mod organizations;

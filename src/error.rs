@@ -65,6 +65,8 @@ pub enum Reason {
     DealClosed,
     /// The indicator is computed from the platform's data and takes no recorded values.
     ComputedIndicator,
+    /// The change would leave an organisation without an admin.
+    LastAdmin,
 }
 
 impl Reason {

@@ -23,6 +23,7 @@ pub mod regions;
 pub mod science_cities;
 pub mod sessions;
 pub mod taxonomy;
+mod text_guard;
 
 use std::sync::{Arc, LazyLock};
 
@@ -133,6 +134,7 @@ fn configure<M: async_graphql::ObjectType + 'static>(
         .limit_directives(limits::MAX_DIRECTIVES)
         .extension(ErrorCodes)
         .extension(limits::SelectionLimit)
+        .extension(text_guard::TextGuard)
         .extension(crate::telemetry::OperationMetrics::new())
         .data(services);
     match mode {

@@ -10,6 +10,7 @@ pub mod field_of_science;
 pub mod indicator;
 pub mod indicator_target;
 pub mod indicator_value;
+pub mod invitation;
 pub mod meeting;
 pub mod meeting_seat;
 pub mod membership;

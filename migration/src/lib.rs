@@ -14,6 +14,7 @@ mod m20261125_000007_protect_deal_history;
 mod m20261128_000008_create_portfolio;
 mod m20261128_000009_add_organization_external_id;
 mod m20261128_000010_add_portfolio_revision;
+mod m20261128_000011_create_invitations;
 
 /// Runs Kopir's migrations in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_create_portfolio::Migration),
             Box::new(m20261128_000009_add_organization_external_id::Migration),
             Box::new(m20261128_000010_add_portfolio_revision::Migration),
+            Box::new(m20261128_000011_create_invitations::Migration),
         ]
     }
 }

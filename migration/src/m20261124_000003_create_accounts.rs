@@ -16,7 +16,7 @@ impl MigrationName for Migration {
 
 /// `user` is a reserved word in PostgreSQL, hence `user_account`.
 #[derive(DeriveIden)]
-enum UserAccount {
+pub(crate) enum UserAccount {
     Table,
     Id,
     Email,

@@ -14,6 +14,7 @@ use sea_orm::{
 };
 use sha2::{Digest as _, Sha256};
 
+use super::text::{self, Shape};
 use crate::{
     auth::{jwt::JwtKeys, password, random_token},
     db,
@@ -81,14 +82,8 @@ fn check_password(password: &str) -> AppResult<()> {
 }
 
 fn check_display_name(name: &str) -> AppResult<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::invalid(
-            "displayName",
-            "a display name has 1 to 100 characters",
-        ));
-    }
-    Ok(name.to_owned())
+    text::clean("displayName", name, 100, Shape::Line)?
+        .ok_or_else(|| AppError::invalid("displayName", "a display name has 1 to 100 characters"))
 }
 
 fn duplicate_email(err: sea_orm::DbErr) -> AppError {

@@ -109,7 +109,7 @@ pub struct CapabilityFilter {
 }
 
 fn apply(row: &mut capability::ActiveModel, input: NewCapability, revision: i64) -> AppResult<()> {
-    let title = input.title.cleaned("title", TITLE_MAX, true)?;
+    let title = input.title.cleaned_line("title", TITLE_MAX, true)?;
     let price = listings::money_range(
         ("priceMin", "priceMax"),
         input.price_min.as_deref(),

@@ -32,7 +32,7 @@ use super::{
     money,
     pagination::{self, Page, PageRequest},
     references,
-    text::Localized,
+    text::{self, Localized, Shape},
 };
 use crate::{
     db,
@@ -158,14 +158,10 @@ fn is_signed(stage: DealStage) -> bool {
 }
 
 fn clean(text: Option<String>, field: &'static str, max: usize) -> AppResult<Option<String>> {
-    let text = text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-    if text.as_ref().is_some_and(|t| t.chars().count() > max) {
-        return Err(AppError::invalid(
-            field,
-            format!("at most {max} characters"),
-        ));
+    match text {
+        Some(t) => text::clean(field, &t, max, Shape::Long),
+        None => Ok(None),
     }
-    Ok(text)
 }
 
 /// Parses financing lines and checks that they add up to no more than `value`.
@@ -291,7 +287,7 @@ pub async fn record(
     input: NewDeal,
 ) -> AppResult<deal::Model> {
     let actor = access.user_id()?;
-    let title = input.title.cleaned("title", 300, true)?;
+    let title = input.title.cleaned_line("title", 300, true)?;
     let value = money::parse("value", &input.value)?;
     let mut seen = HashSet::new();
     if input.parties.len() > 20 {
@@ -522,7 +518,7 @@ pub async fn update_terms(
     writable(db, access, id).await?;
     let title = changes
         .title
-        .map(|t| t.cleaned("title", 300, true))
+        .map(|t| t.cleaned_line("title", 300, true))
         .transpose()?;
     let royalty = match changes.royalty_percent {
         Patch::Keep => None,

@@ -6,10 +6,14 @@ use std::collections::HashSet;
 use entity::field_of_science;
 use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _};
 
-use super::{money, text::fold};
+use super::{
+    money,
+    text::{Shape, clean, fold},
+};
 use crate::error::{AppError, AppResult};
 
-/// Trims each entry, drops blanks and duplicates, and bounds count and length.
+/// Cleans each entry as one line ([`clean`]), drops blanks and duplicates, and bounds the
+/// count.
 pub fn short_texts(
     field: &'static str,
     items: Vec<String>,
@@ -19,17 +23,12 @@ pub fn short_texts(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for item in items {
-        let item = item.trim().to_owned();
-        if item.is_empty() || !seen.insert(fold(&item)) {
+        let Some(item) = clean(field, &item, max_chars, Shape::Line)? else {
             continue;
+        };
+        if seen.insert(fold(&item)) {
+            out.push(item);
         }
-        if item.chars().count() > max_chars {
-            return Err(AppError::invalid(
-                field,
-                format!("each entry at most {max_chars} characters"),
-            ));
-        }
-        out.push(item);
     }
     if out.len() > max_items {
         return Err(AppError::invalid(

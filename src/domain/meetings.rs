@@ -26,6 +26,7 @@ use super::{
     references,
     scheduling::{self, Problem, Request, Unplaced},
     sessions::{lock_session, organises, registration},
+    text::{self, Shape},
 };
 use crate::{
     db,
@@ -72,13 +73,10 @@ pub async fn request(
             "a meeting needs two organisations",
         ));
     }
-    let message = input
-        .message
-        .map(|m| m.trim().to_owned())
-        .filter(|m| !m.is_empty());
-    if message.as_ref().is_some_and(|m| m.chars().count() > 1000) {
-        return Err(AppError::invalid("message", "at most 1000 characters"));
-    }
+    let message = match input.message {
+        Some(m) => text::clean("message", &m, 1000, Shape::Long)?,
+        None => None,
+    };
     let pair = [input.from, input.to];
     // What the meeting is about: visible to the caller, and of one of the two organisations.
     if let Some(id) = input.need_id {

@@ -186,7 +186,7 @@ impl Raw {
             ));
         }
         Ok(Draft {
-            title: self.title.cleaned("title", TITLE_MAX, true)?,
+            title: self.title.cleaned_line("title", TITLE_MAX, true)?,
             description: self
                 .description
                 .cleaned("description", DESCRIPTION_MAX, false)?,

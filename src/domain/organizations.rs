@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::{
     membership::{self, MembershipRole},
     organization::{self, OrganizationKind},
-    science_city, user_account,
+    science_city,
 };
 use sea_orm::{
     ActiveModelTrait as _,
@@ -141,7 +141,7 @@ impl Draft {
     /// Checks the rules that span fields: a Kazakh organisation has a valid BIN and a region, a
     /// foreign one has neither; a science city lies in the organisation's region.
     async fn validate(mut self, db: &impl ConnectionTrait) -> AppResult<Draft> {
-        self.name = self.name.cleaned("name", NAME_MAX, true)?;
+        self.name = self.name.cleaned_line("name", NAME_MAX, true)?;
         self.description = self
             .description
             .cleaned("description", DESCRIPTION_MAX, false)?;
@@ -341,44 +341,6 @@ pub async fn update(
     let org = row.update(&txn).await.map_err(duplicate_bin)?;
     txn.commit().await?;
     Ok(org)
-}
-
-/// Adds an existing user to an organisation (organisation admins and platform admins).
-pub async fn add_member(
-    db: &DatabaseConnection,
-    access: &Access,
-    organization_id: i64,
-    email: &str,
-    role: MembershipRole,
-) -> AppResult<membership::Model> {
-    organization::Entity::find_by_id(organization_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("organisation"))?;
-    access.require_org_admin(organization_id)?;
-    let user = user_account::Entity::find()
-        .filter(user_account::Column::Email.eq(email.trim().to_lowercase()))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("user with this e-mail"))?;
-    let membership = membership::ActiveModel {
-        user_id: Set(user.id),
-        organization_id: Set(organization_id),
-        role: Set(role),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .map_err(|e| {
-        AppError::on_unique(
-            e,
-            "membership_user_id_organization_id_key",
-            "membership.user_id, membership.organization_id",
-            AppError::invalid("email", "this user is already a member"),
-        )
-    })?;
-    Ok(membership)
 }
 
 /// The names of organisations `ids` in `lang` (falling back to the other languages), by id.

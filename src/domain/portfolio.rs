@@ -138,7 +138,7 @@ fn label(field: &'static str, value: Option<String>) -> AppResult<Option<String>
 
 /// Checks an item's fields and writes them into `row`.
 pub(super) fn apply(row: &mut portfolio_item::ActiveModel, input: NewItem) -> AppResult<()> {
-    let title = input.title.cleaned("title", TITLE_MAX, true)?;
+    let title = input.title.cleaned_line("title", TITLE_MAX, true)?;
     let summary = input.summary.cleaned("abstract", ABSTRACT_MAX, false)?;
     let latest = Utc::now().year() + 1;
     if input.year.is_some_and(|y| !(1900..=latest).contains(&y)) {

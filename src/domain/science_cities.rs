@@ -71,7 +71,7 @@ pub async fn create(
     input: NewScienceCity,
 ) -> AppResult<science_city::Model> {
     access.require_platform_admin()?;
-    let name = input.name.cleaned("name", NAME_MAX, true)?;
+    let name = input.name.cleaned_line("name", NAME_MAX, true)?;
     let region = regions::resolve(db, "regionCode", &input.region_code).await?;
     let now = Utc::now();
     Ok(science_city::ActiveModel {
@@ -105,7 +105,7 @@ pub async fn update(
         .ok_or(AppError::NotFound("science city"))?;
     let mut row: science_city::ActiveModel = current.clone().into();
     if let Some(name) = changes.name {
-        let name = name.cleaned("name", NAME_MAX, true)?;
+        let name = name.cleaned_line("name", NAME_MAX, true)?;
         row.name_kk = Set(name.kk);
         row.name_ru = Set(name.ru);
         row.name_en = Set(name.en);

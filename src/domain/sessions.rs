@@ -114,7 +114,7 @@ pub async fn create(
             .await?
             .ok_or_else(|| AppError::invalid("scienceCityId", "no such science city"))?;
     }
-    let title = input.title.cleaned("title", 300, true)?;
+    let title = input.title.cleaned_line("title", 300, true)?;
     let themes = listings::fields_of_science(db, "themes", input.themes).await?;
     let time_zone = input
         .time_zone

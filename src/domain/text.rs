@@ -31,6 +31,61 @@ impl Lang {
     }
 }
 
+/// How a piece of text may be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A name, title, keyword or label: one line, no bidirectional controls.
+    Line,
+    /// A description, abstract or note: tabs and line breaks allowed.
+    Long,
+}
+
+/// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they can
+/// make a name display as something else ("Trojan Source"), and no kk/ru/en name needs them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The one normaliser for user-supplied text: Unicode NFC, trimmed, empty as `None`; control
+/// characters refused (tab and line breaks allowed in [`Shape::Long`] only), bidirectional
+/// controls refused in [`Shape::Line`], at most `max_chars` characters. Errors name `field`.
+pub fn clean(
+    field: &'static str,
+    text: &str,
+    max_chars: usize,
+    shape: Shape,
+) -> AppResult<Option<String>> {
+    let text: String = text.trim().nfc().collect();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let refused = |c: char| match shape {
+        Shape::Line => c.is_control() || is_bidi_control(c),
+        Shape::Long => c.is_control() && !matches!(c, '\t' | '\n' | '\r'),
+    };
+    if let Some(c) = text.chars().find(|&c| refused(c)) {
+        return Err(AppError::invalid(
+            field,
+            format!(
+                "U+{:04X} is not allowed here{}",
+                u32::from(c),
+                match shape {
+                    Shape::Line => "; one line, without control or bidirectional characters",
+                    Shape::Long =>
+                        "; control characters other than tab and line breaks are refused",
+                }
+            ),
+        ));
+    }
+    if text.chars().count() > max_chars {
+        return Err(AppError::invalid(
+            field,
+            format!("at most {max_chars} characters"),
+        ));
+    }
+    Ok(Some(text))
+}
+
 /// The same text in up to three languages; at least one is usually required.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Localized {
@@ -67,25 +122,37 @@ impl Localized {
             .or(self.en.as_deref())
     }
 
-    /// Trims each variant (dropping empty ones) and checks lengths; `required` demands at least
-    /// one variant.
+    /// Cleans each variant as a description ([`clean`], [`Shape::Long`]), dropping empty ones;
+    /// `required` demands at least one variant.
     pub fn cleaned(self, field: &'static str, max_chars: usize, required: bool) -> AppResult<Self> {
-        let clean = |s: Option<String>| -> AppResult<Option<String>> {
-            let Some(s) = s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) else {
-                return Ok(None);
-            };
-            if s.chars().count() > max_chars {
-                return Err(AppError::invalid(
-                    field,
-                    format!("at most {max_chars} characters per language"),
-                ));
-            }
-            Ok(Some(s))
+        self.cleaned_as(field, max_chars, required, Shape::Long)
+    }
+
+    /// [`Localized::cleaned`] for a name or title: each variant one line ([`Shape::Line`]).
+    pub fn cleaned_line(
+        self,
+        field: &'static str,
+        max_chars: usize,
+        required: bool,
+    ) -> AppResult<Self> {
+        self.cleaned_as(field, max_chars, required, Shape::Line)
+    }
+
+    fn cleaned_as(
+        self,
+        field: &'static str,
+        max_chars: usize,
+        required: bool,
+        shape: Shape,
+    ) -> AppResult<Self> {
+        let one = |s: Option<String>| match s {
+            Some(s) => clean(field, &s, max_chars, shape),
+            None => Ok(None),
         };
         let out = Localized {
-            kk: clean(self.kk)?,
-            ru: clean(self.ru)?,
-            en: clean(self.en)?,
+            kk: one(self.kk)?,
+            ru: one(self.ru)?,
+            en: one(self.en)?,
         };
         if required && out.is_empty() {
             return Err(AppError::invalid(
@@ -176,6 +243,28 @@ mod tests {
             ..Default::default()
         };
         assert!(long.cleaned("name", 10, true).is_err());
+    }
+
+    #[test]
+    fn clean_normalises_and_refuses_what_no_text_needs() {
+        // "й" typed as "и" + combining breve is stored precomposed.
+        assert_eq!(
+            clean("name", " И\u{306}ран ", 10, Shape::Line).expect("ok"),
+            Some("Йран".to_owned())
+        );
+        assert_eq!(clean("name", "   ", 10, Shape::Line).expect("ok"), None);
+        for (text, shape) in [
+            ("a\u{0}b", Shape::Long),
+            ("a\u{7}b", Shape::Long),
+            ("two\nlines", Shape::Line),
+            ("evil\u{202E}gpj.exe", Shape::Line),
+            ("iso\u{2066}late", Shape::Line),
+        ] {
+            let err = clean("title", text, 100, shape).expect_err(text);
+            assert_eq!(err.field(), Some("title"), "{text:?}");
+        }
+        assert!(clean("description", "para\n\tgraph\r\n", 100, Shape::Long).is_ok());
+        assert!(clean("description", "quoted \u{202E} in prose", 100, Shape::Long).is_ok());
     }
 
     #[test]

@@ -29,6 +29,8 @@ pub enum NodeType {
     Deal,
     /// `PortfolioItem`.
     PortfolioItem,
+    /// `Invitation` (not a `Node`: only its addressee and the organisation's admins see it).
+    Invitation,
 }
 
 impl NodeType {

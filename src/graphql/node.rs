@@ -85,6 +85,7 @@ impl NodeQuery {
                 .map(|s| Node::Session(Session(s))),
             NodeType::Meeting => Meeting::load(ctx, key).await?.map(Node::Meeting),
             NodeType::Deal => Deal::load(ctx, key).await?.map(Node::Deal),
+            NodeType::Invitation => None,
             NodeType::PortfolioItem => PortfolioItem::load(ctx, key)
                 .await?
                 .map(Node::PortfolioItem),

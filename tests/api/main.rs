@@ -21,4 +21,5 @@ mod references;
 mod rights;
 mod schema;
 mod sessions;
+mod text;
 mod tokens;

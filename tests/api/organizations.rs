@@ -106,12 +106,11 @@ async fn another_organisations_member_is_forbidden(app: TestApp) {
         )
         .await;
     assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
-    let add = "mutation($org: ID!, $email: String!) { addMember(input: { organizationId: $org, email: $email }) { membership { role } } }";
     let reply = app
         .gql(
             Some(&stranger),
-            add,
-            json!({ "org": org_a, "email": "stranger@b.kz" }),
+            INVITE,
+            json!({ "org": org_a, "email": "stranger@b.kz", "role": "ADMIN" }),
         )
         .await;
     assert_eq!(reply.error_code(), "FORBIDDEN");
@@ -127,41 +126,96 @@ async fn another_organisations_member_is_forbidden(app: TestApp) {
     assert_eq!(app.count("SELECT COUNT(*) FROM membership").await, 2);
 }
 
-async fn members_added_by_an_admin_can_edit_but_not_manage(app: TestApp) {
+const INVITE: &str = "mutation($org: ID!, $email: String!, $role: MembershipRole) { inviteMember(input: { organizationId: $org, email: $email, role: $role }) { invitation { id email role accepted organization { id } } } }";
+const RESPOND: &str = "mutation($id: ID!, $accept: Boolean!) { respondToInvitation(input: { invitationId: $id, accept: $accept }) { invitation { accepted } membership { role user { email } organization { id } } } }";
+const PENDING: &str = "{ me { pendingInvitations { id role organization { id } } } }";
+
+fn reason(reply: &crate::helpers::Reply) -> Option<&str> {
+    reply.body["errors"][0]["extensions"]["reason"].as_str()
+}
+
+/// The user ID of the member with `email` in an `organization { members { user { id email } } }`
+/// reply.
+fn member_id(members: &crate::helpers::Reply, email: &str) -> Value {
+    members
+        .data("/organization/members")
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["user"]["email"] == email)
+        .expect("member")["user"]["id"]
+        .clone()
+}
+
+async fn members_join_by_invitation_and_the_last_admin_stays(app: TestApp) {
     let owner = app.register("owner@a.kz").await;
     let colleague = app.register("colleague@a.kz").await;
     let org = app.create_org(&owner, "Org A", &bins(1)[0]).await;
-    let add = "mutation($org: ID!, $email: String!) { addMember(input: { organizationId: $org, email: $email }) { membership { role user { email } organization { id } } } }";
 
-    let added = app
+    // Inviting answers alike whether the e-mail has an account or not.
+    let invite = |email: &'static str| {
+        let (app, owner, org) = (&app, &owner, &org);
+        async move {
+            app.gql(Some(owner), INVITE, json!({ "org": org, "email": email }))
+                .await
+        }
+    };
+    let unknown = invite("nobody@a.kz").await;
+    let known = invite("Colleague@A.kz").await;
+    for reply in [&unknown, &known] {
+        let invitation = reply.data("/inviteMember/invitation");
+        assert_eq!(invitation["role"], "MEMBER");
+        assert_eq!(invitation["accepted"], Value::Null);
+        assert_eq!(invitation["organization"]["id"], json!(org));
+    }
+    assert_eq!(
+        known.data("/inviteMember/invitation/email"),
+        "colleague@a.kz"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM membership").await, 1);
+
+    // Only the addressee sees and answers it; a stranger's answer is "not found".
+    let pending = app.gql(Some(&colleague), PENDING, json!({})).await;
+    let id = pending.data("/me/pendingInvitations/0/id").clone();
+    assert_eq!(
+        app.gql(Some(&owner), PENDING, json!({}))
+            .await
+            .data("/me/pendingInvitations"),
+        &json!([])
+    );
+    let stranger = app.register("stranger@b.kz").await;
+    let stolen = app
         .gql(
-            Some(&owner),
-            add,
-            json!({ "org": org, "email": "Colleague@A.kz" }),
+            Some(&stranger),
+            RESPOND,
+            json!({ "id": id, "accept": true }),
+        )
+        .await;
+    assert_eq!(stolen.error_code(), "NOT_FOUND");
+    assert_eq!(stolen.error_field(), Some("invitationId"));
+    let joined = app
+        .gql(
+            Some(&colleague),
+            RESPOND,
+            json!({ "id": id, "accept": true }),
         )
         .await;
     assert_eq!(
-        added.data("/addMember/membership"),
+        joined.data("/respondToInvitation/membership"),
         &json!({ "role": "MEMBER", "user": { "email": "colleague@a.kz" }, "organization": { "id": org } })
     );
-    let again = app
+    let twice = app
         .gql(
-            Some(&owner),
-            add,
-            json!({ "org": org, "email": "colleague@a.kz" }),
+            Some(&colleague),
+            RESPOND,
+            json!({ "id": id, "accept": true }),
         )
         .await;
-    assert_eq!(again.error_code(), "BAD_USER_INPUT");
-    assert_eq!(again.error_field(), Some("email"));
-    let nobody = app
-        .gql(
-            Some(&owner),
-            add,
-            json!({ "org": org, "email": "nobody@a.kz" }),
-        )
-        .await;
-    assert_eq!(nobody.error_code(), "NOT_FOUND");
+    assert_eq!(twice.error_field(), Some("invitationId"));
+    let again = invite("colleague@a.kz").await;
+    assert_eq!(again.error_field(), Some("email"), "already a member");
 
+    // A member edits the profile but does not manage members.
     let edit = app
         .gql(
             Some(&colleague),
@@ -176,8 +230,8 @@ async fn members_added_by_an_admin_can_edit_but_not_manage(app: TestApp) {
     let manage = app
         .gql(
             Some(&colleague),
-            add,
-            json!({ "org": org, "email": "owner@a.kz" }),
+            INVITE,
+            json!({ "org": org, "email": "friend@a.kz", "role": "ADMIN" }),
         )
         .await;
     assert_eq!(manage.error_code(), "FORBIDDEN");
@@ -192,6 +246,105 @@ async fn members_added_by_an_admin_can_edit_but_not_manage(app: TestApp) {
         bin_change.error_code(),
         "FORBIDDEN",
         "only platform admins change a BIN"
+    );
+
+    // The last admin can neither leave nor be demoted; once another admin exists, both can.
+    let members = app
+        .gql(
+            Some(&owner),
+            "query($id: ID!) { organization(id: $id) { members { role user { id email } } } }",
+            json!({ "id": org }),
+        )
+        .await;
+    let (owner_id, colleague_id) = (
+        member_id(&members, "owner@a.kz"),
+        member_id(&members, "colleague@a.kz"),
+    );
+    let leave = "mutation($org: ID!) { leaveOrganization(organizationId: $org) { userId } }";
+    let role = "mutation($org: ID!, $user: ID!, $role: MembershipRole!) { changeMemberRole(input: { organizationId: $org, userId: $user, role: $role }) { membership { role } } }";
+    let refused = app.gql(Some(&owner), leave, json!({ "org": org })).await;
+    assert_eq!(reason(&refused), Some("LAST_ADMIN"));
+    let refused = app
+        .gql(
+            Some(&owner),
+            role,
+            json!({ "org": org, "user": owner_id, "role": "MEMBER" }),
+        )
+        .await;
+    assert_eq!(reason(&refused), Some("LAST_ADMIN"));
+    let promoted = app
+        .gql(
+            Some(&owner),
+            role,
+            json!({ "org": org, "user": colleague_id, "role": "ADMIN" }),
+        )
+        .await;
+    assert_eq!(promoted.data("/changeMemberRole/membership/role"), "ADMIN");
+    let left = app.gql(Some(&owner), leave, json!({ "org": org })).await;
+    assert_eq!(left.data("/leaveOrganization/userId"), &owner_id);
+    let removed = app
+        .gql(
+            Some(&colleague),
+            "mutation($org: ID!, $user: ID!) { removeMember(input: { organizationId: $org, userId: $user }) { userId } }",
+            json!({ "org": org, "user": colleague_id }),
+        )
+        .await;
+    assert_eq!(reason(&removed), Some("LAST_ADMIN"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM membership").await, 1);
+
+    // Two admins demoting each other at the same moment: one wins, one admin remains.
+    let second = app.register("second@a.kz").await;
+    let invited = app
+        .gql(
+            Some(&colleague),
+            INVITE,
+            json!({ "org": org, "email": "second@a.kz", "role": "ADMIN" }),
+        )
+        .await;
+    let id = invited.data("/inviteMember/invitation/id").clone();
+    app.gql(Some(&second), RESPOND, json!({ "id": id, "accept": true }))
+        .await
+        .data("/respondToInvitation/membership");
+    let members = app
+        .gql(
+            Some(&colleague),
+            "query($id: ID!) { organization(id: $id) { members { user { id email } } } }",
+            json!({ "id": org }),
+        )
+        .await;
+    let demote = |token: &str, user: Value| {
+        app.spawn_gql(
+            Some(token.to_owned()),
+            "mutation($org: ID!, $user: ID!) { changeMemberRole(input: { organizationId: $org, userId: $user, role: MEMBER }) { membership { role } } }",
+            json!({ "org": org, "user": user }),
+        )
+    };
+    let (a, b) = (
+        demote(&colleague, member_id(&members, "second@a.kz")),
+        demote(&second, member_id(&members, "colleague@a.kz")),
+    );
+    let answers = [a.await.expect("joined"), b.await.expect("joined")];
+    // The loser is refused as the last admin, or — if the winner committed before its request
+    // began — as no longer an admin at all.
+    let code = |r: &crate::helpers::Reply| r.body["errors"][0]["extensions"]["code"].clone();
+    let refused = answers
+        .iter()
+        .filter(|r| reason(r) == Some("LAST_ADMIN") || code(r) == "FORBIDDEN")
+        .count();
+    let won = answers
+        .iter()
+        .filter(|r| r.body["errors"].is_null())
+        .count();
+    assert_eq!(
+        (won, refused),
+        (1, 1),
+        "{:#?}",
+        answers.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM membership WHERE role = 'ADMIN'")
+            .await,
+        1
     );
 }
 
@@ -521,7 +674,7 @@ crate::db_tests!(
     an_update_never_overwrites_a_concurrent_one,
     register_login_create_and_update,
     another_organisations_member_is_forbidden,
-    members_added_by_an_admin_can_edit_but_not_manage,
+    members_join_by_invitation_and_the_last_admin_stays,
     invalid_bins_are_refused_and_nothing_is_written,
     a_duplicate_bin_gets_a_clear_error,
     science_cities_are_run_by_platform_admins,

@@ -2,15 +2,16 @@
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
-use entity::{membership, membership::MembershipRole, user_account};
+use entity::{invitation, membership, membership::MembershipRole, user_account};
 
 use crate::{
-    domain::accounts::SignIn,
+    domain::{accounts::SignIn, memberships},
     graphql::{
+        access,
         ids::{self, NodeType},
         loaders,
         organizations::types::Organization,
-        required,
+        required, services,
     },
 };
 
@@ -51,6 +52,20 @@ impl User {
             .collect())
     }
 
+    /// Open invitations to join organisations, addressed to this person's e-mail, newest first.
+    /// Only the person themself sees them; for anyone else the list is empty.
+    async fn pending_invitations(&self, ctx: &Context<'_>) -> Result<Vec<Invitation>> {
+        let viewer = access(ctx).await?;
+        if viewer.user.as_ref().map(|u| u.id) != Some(self.0.id) {
+            return Ok(Vec::new());
+        }
+        Ok(memberships::pending_for(&services(ctx)?.db, &viewer)
+            .await?
+            .into_iter()
+            .map(Invitation)
+            .collect())
+    }
+
     /// When the account was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -82,6 +97,49 @@ impl Membership {
     /// When the membership began.
     async fn since(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+}
+
+/// GraphQL view of Invitation; see the schema description on its `impl`.
+pub struct Invitation(pub invitation::Model);
+
+/// An invitation to join an organisation, addressed to an e-mail. Open until the person signed
+/// in with that e-mail accepts or declines it, or it expires (14 days after it was sent).
+#[Object]
+impl Invitation {
+    /// Opaque ID, for `respondToInvitation`.
+    async fn id(&self) -> ID {
+        ids::encode(NodeType::Invitation, self.0.id)
+    }
+
+    /// The organisation to join.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        Organization::referenced(ctx, self.0.organization_id).await
+    }
+
+    /// The e-mail it is addressed to.
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    /// The role the invitee gets on accepting.
+    async fn role(&self) -> MembershipRole {
+        self.0.role
+    }
+
+    /// When it was sent (or last renewed).
+    async fn sent_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// After this it can no longer be accepted.
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.0.expires_at
+    }
+
+    /// `true` accepted, `false` declined, `null` while open.
+    async fn accepted(&self) -> Option<bool> {
+        self.0.accepted
     }
 }
 

@@ -5,12 +5,15 @@ use entity::{membership::MembershipRole, organization::OrganizationKind};
 
 use super::types::Organization;
 use crate::{
-    domain::organizations::{self, NewOrganization, OrganizationChanges},
+    domain::{
+        memberships,
+        organizations::{self, NewOrganization, OrganizationChanges},
+    },
     graphql::{
         access,
-        accounts::types::Membership,
+        accounts::types::{Invitation, Membership},
         forget_access,
-        ids::{NodeType, decode_as},
+        ids::{self, NodeType, decode_as},
         localized::LocalizedTextInput,
         patch, services,
     },
@@ -75,23 +78,76 @@ pub struct UpdateOrganizationPayload {
     pub organization: Organization,
 }
 
-/// Adds a registered user to an organisation.
+/// An invitation to send.
 #[derive(Debug, InputObject)]
-pub struct AddMemberInput {
-    /// The organisation to add the member to.
+pub struct InviteMemberInput {
+    /// The organisation to join.
     pub organization_id: ID,
-    /// The e-mail the user registered with.
+    /// Who to invite: any e-mail, registered or not (the answer is the same either way).
     pub email: String,
-    /// Their role.
-    #[graphql(default_with = "MembershipRole::Member")]
+    /// The role the invitee gets on accepting; `MEMBER` when omitted or null.
+    pub role: Option<MembershipRole>,
+}
+
+/// The result of `inviteMember`.
+#[derive(SimpleObject)]
+pub struct InviteMemberPayload {
+    /// The open invitation (a renewed one if the e-mail was already invited).
+    pub invitation: Invitation,
+}
+
+/// An answer to an invitation.
+#[derive(Debug, InputObject)]
+pub struct RespondToInvitationInput {
+    /// The invitation, from `me.pendingInvitations`.
+    pub invitation_id: ID,
+    /// `true` to join, `false` to decline.
+    pub accept: bool,
+}
+
+/// The result of `respondToInvitation`.
+#[derive(SimpleObject)]
+pub struct RespondToInvitationPayload {
+    /// The invitation, now answered.
+    pub invitation: Invitation,
+    /// The new membership, when accepted.
+    pub membership: Option<Membership>,
+}
+
+/// A member of an organisation.
+#[derive(Debug, InputObject)]
+pub struct MemberInput {
+    /// The organisation.
+    pub organization_id: ID,
+    /// The member.
+    pub user_id: ID,
+}
+
+/// A new role for a member.
+#[derive(Debug, InputObject)]
+pub struct ChangeMemberRoleInput {
+    /// The organisation.
+    pub organization_id: ID,
+    /// The member.
+    pub user_id: ID,
+    /// The new role.
     pub role: MembershipRole,
 }
 
-/// The result of `addMember`.
+/// The result of `changeMemberRole`.
 #[derive(SimpleObject)]
-pub struct AddMemberPayload {
-    /// The new membership.
+pub struct ChangeMemberRolePayload {
+    /// The membership with its new role.
     pub membership: Membership,
+}
+
+/// The result of `removeMember` and `leaveOrganization`.
+#[derive(SimpleObject)]
+pub struct MembershipEndedPayload {
+    /// The organisation the membership was in.
+    pub organization_id: ID,
+    /// The former member.
+    pub user_id: ID,
 }
 
 /// Organisation and membership mutations.
@@ -160,29 +216,112 @@ impl OrganizationMutation {
         })
     }
 
-    /// Adds a registered user to an organisation. Its admins and platform admins may do this.
-    async fn add_member(
+    /// Invites an e-mail to join an organisation with a role; the person signed in with that
+    /// e-mail accepts or declines it (`respondToInvitation`) within 14 days. Its admins and
+    /// platform admins may invite. Inviting an e-mail with an open invitation renews it.
+    async fn invite_member(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Who to add to which organisation, and in what role.")]
-        input: AddMemberInput,
-    ) -> Result<AddMemberPayload> {
+        #[graphql(desc = "Who to invite to which organisation, and in what role.")]
+        input: InviteMemberInput,
+    ) -> Result<InviteMemberPayload> {
         let org_id = decode_as(
             &input.organization_id,
             NodeType::Organization,
             "organizationId",
         )?;
-        let membership = organizations::add_member(
+        let invitation = memberships::invite(
             &services(ctx)?.db,
             &*access(ctx).await?,
             org_id,
             &input.email,
+            input.role.unwrap_or(MembershipRole::Member),
+        )
+        .await?;
+        Ok(InviteMemberPayload {
+            invitation: Invitation(invitation),
+        })
+    }
+
+    /// Accepts or declines an invitation addressed to the caller's e-mail.
+    async fn respond_to_invitation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The invitation and the answer.")] input: RespondToInvitationInput,
+    ) -> Result<RespondToInvitationPayload> {
+        let id = decode_as(&input.invitation_id, NodeType::Invitation, "invitationId")?;
+        let (invitation, membership) =
+            memberships::respond(&services(ctx)?.db, &*access(ctx).await?, id, input.accept)
+                .await?;
+        forget_access(ctx).await;
+        Ok(RespondToInvitationPayload {
+            invitation: Invitation(invitation),
+            membership: membership.map(Membership),
+        })
+    }
+
+    /// Changes a member's role. Its admins and platform admins may do this; the last admin
+    /// cannot be made a plain member (`reason` `LAST_ADMIN`).
+    async fn change_member_role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The member and the new role.")] input: ChangeMemberRoleInput,
+    ) -> Result<ChangeMemberRolePayload> {
+        let org_id = decode_as(
+            &input.organization_id,
+            NodeType::Organization,
+            "organizationId",
+        )?;
+        let user_id = decode_as(&input.user_id, NodeType::User, "userId")?;
+        let membership = memberships::set_role(
+            &services(ctx)?.db,
+            &*access(ctx).await?,
+            org_id,
+            user_id,
             input.role,
         )
         .await?;
         forget_access(ctx).await;
-        Ok(AddMemberPayload {
+        Ok(ChangeMemberRolePayload {
             membership: Membership(membership),
+        })
+    }
+
+    /// Removes a member. Its admins and platform admins may do this; the last admin cannot be
+    /// removed (`reason` `LAST_ADMIN`).
+    async fn remove_member(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The member to remove.")] input: MemberInput,
+    ) -> Result<MembershipEndedPayload> {
+        let org_id = decode_as(
+            &input.organization_id,
+            NodeType::Organization,
+            "organizationId",
+        )?;
+        let user_id = decode_as(&input.user_id, NodeType::User, "userId")?;
+        memberships::remove(&services(ctx)?.db, &*access(ctx).await?, org_id, user_id).await?;
+        forget_access(ctx).await;
+        Ok(MembershipEndedPayload {
+            organization_id: input.organization_id,
+            user_id: input.user_id,
+        })
+    }
+
+    /// Leaves an organisation; its last admin cannot (`reason` `LAST_ADMIN`).
+    async fn leave_organization(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organisation to leave.")] organization_id: ID,
+    ) -> Result<MembershipEndedPayload> {
+        let org_id = decode_as(&organization_id, NodeType::Organization, "organizationId")?;
+        let viewer = access(ctx).await?;
+        let user_id = viewer.user_id()?;
+        memberships::remove(&services(ctx)?.db, &viewer, org_id, user_id).await?;
+        forget_access(ctx).await;
+        Ok(MembershipEndedPayload {
+            organization_id,
+            user_id: ids::encode(NodeType::User, user_id),
         })
     }
 }
