@@ -21,6 +21,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When the row was last changed.
     pub updated_at: DateTimeUtc,
+    /// Set while a platform admin has deactivated the account: it cannot sign in and its
+    /// tokens are refused.
+    pub deactivated_at: Option<DateTimeUtc>,
 }
 
 /// No relations are navigated through sea-orm.

@@ -15,6 +15,7 @@ mod m20261128_000008_create_portfolio;
 mod m20261128_000009_add_organization_external_id;
 mod m20261128_000010_add_portfolio_revision;
 mod m20261128_000011_create_invitations;
+mod m20261128_000012_add_account_deactivation;
 
 /// Runs Kopir's migrations in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_add_organization_external_id::Migration),
             Box::new(m20261128_000010_add_portfolio_revision::Migration),
             Box::new(m20261128_000011_create_invitations::Migration),
+            Box::new(m20261128_000012_add_account_deactivation::Migration),
         ]
     }
 }

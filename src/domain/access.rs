@@ -38,6 +38,9 @@ impl Access {
             .one(db)
             .await?
             .ok_or(AppError::Unauthenticated("the account no longer exists"))?;
+        if user.deactivated_at.is_some() {
+            return Err(AppError::Unauthenticated("the account is deactivated"));
+        }
         let memberships = membership::Entity::find()
             .filter(membership::Column::UserId.eq(user_id))
             .all(db)

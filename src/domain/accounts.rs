@@ -153,6 +153,9 @@ pub async fn login(
         .map_or(password::DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
     let matches = password::verify(password, stored).await?;
     match user {
+        Some(user) if matches && user.deactivated_at.is_some() => {
+            Err(AppError::Unauthenticated("the account is deactivated"))
+        }
         Some(user) if matches => start_sign_in(db, tokens, user, random_token::<32>()?).await,
         _ => Err(REFUSED),
     }
@@ -204,7 +207,10 @@ pub async fn refresh(
     let user = user_account::Entity::find_by_id(row.user_id)
         .one(&txn)
         .await?
-        .ok_or(AppError::Unauthenticated("the account no longer exists"))?;
+        .filter(|u| u.deactivated_at.is_none())
+        .ok_or(AppError::Unauthenticated(
+            "the account no longer exists or is deactivated",
+        ))?;
     let sign_in = start_sign_in(&txn, tokens, user, row.family_id).await?;
     txn.commit().await?;
     Ok(sign_in)
@@ -234,6 +240,48 @@ pub async fn logout(
         update.filter(refresh_token::Column::FamilyId.eq(row.family_id))
     };
     Ok(update.exec(db).await?.rows_affected)
+}
+
+/// Deactivates an account (platform admins; not their own) or reactivates it. A deactivated
+/// account's access tokens are refused from its next request on (each signed-in request reads
+/// the account) and every refresh token is revoked, so all its sign-ins end at once.
+pub async fn set_active(
+    db: &DatabaseConnection,
+    access: &crate::domain::access::Access,
+    user_id: i64,
+    active: bool,
+) -> AppResult<user_account::Model> {
+    access.require_platform_admin()?;
+    if access.user_id()? == user_id && !active {
+        return Err(AppError::invalid(
+            "userId",
+            "an administrator cannot deactivate their own account",
+        ));
+    }
+    let now = Utc::now();
+    let txn = db::begin_write(db).await?;
+    let user = user_account::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::UnknownReference {
+            field: "userId",
+            what: "user",
+        })?;
+    let mut row: user_account::ActiveModel = user.into();
+    row.deactivated_at = Set((!active).then_some(now));
+    row.updated_at = Set(now);
+    let user = row.update(&txn).await?;
+    if !active {
+        refresh_token::Entity::update_many()
+            .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+            .filter(refresh_token::Column::UserId.eq(user_id))
+            .filter(refresh_token::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    tracing::info!(user_id, active, "account activation changed");
+    Ok(user)
 }
 
 /// Creates the first platform admin, or promotes an existing account; for the `create-admin`

@@ -291,7 +291,61 @@ async fn a_token_for_a_deleted_account_is_refused(app: TestApp) {
     }
 }
 
+/// A platform admin deactivates an account: its access token is refused with 401 on the next
+/// request, its refresh token and password stop working; reactivated, it signs in again.
+async fn a_deactivated_account_is_refused_at_once(app: TestApp) {
+    let admin = app.admin().await;
+    app.register("leaver@example.kz").await;
+    let signed_in = app
+        .login("leaver@example.kz", "correct horse battery")
+        .await;
+    let token = signed_in
+        .data("/login/accessToken")
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let refresh = signed_in.data("/login/refreshToken").clone();
+    let id = signed_in.data("/login/user/id").clone();
+    let set = "mutation($id: ID!, $active: Boolean!) { setAccountActive(input: { userId: $id, active: $active }) { user { deactivatedAt } } }";
+    let not_admin = app
+        .gql(Some(&token), set, json!({ "id": id, "active": false }))
+        .await;
+    assert_eq!(not_admin.error_code(), "FORBIDDEN");
+    let done = app
+        .gql(Some(&admin), set, json!({ "id": id, "active": false }))
+        .await;
+    assert!(
+        done.data("/setAccountActive/user/deactivatedAt")
+            .is_string()
+    );
+
+    let reply = app.gql(Some(&token), "{ __typename }", json!({})).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.error_code(), "UNAUTHENTICATED");
+    let refreshed = app
+        .gql(
+            None,
+            "mutation($t: String!) { refreshToken(input: { refreshToken: $t }) { accessToken } }",
+            json!({ "t": refresh }),
+        )
+        .await;
+    assert_eq!(refreshed.error_code(), "UNAUTHENTICATED");
+    let login = app
+        .login("leaver@example.kz", "correct horse battery")
+        .await;
+    assert_eq!(login.error_code(), "UNAUTHENTICATED");
+
+    app.gql(Some(&admin), set, json!({ "id": id, "active": true }))
+        .await
+        .data("/setAccountActive/user");
+    let back = app
+        .login("leaver@example.kz", "correct horse battery")
+        .await;
+    assert!(back.data("/login/accessToken").is_string());
+}
+
 crate::db_tests!(
     forged_and_stale_tokens_are_refused,
-    a_token_for_a_deleted_account_is_refused
+    a_token_for_a_deleted_account_is_refused,
+    a_deactivated_account_is_refused_at_once
 );

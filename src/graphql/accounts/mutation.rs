@@ -1,9 +1,32 @@
 //! Account mutations.
 
-use async_graphql::{Context, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
-use super::types::AuthPayload;
-use crate::{domain::accounts, graphql::services};
+use super::types::{AuthPayload, User};
+use crate::{
+    domain::accounts,
+    graphql::{
+        access,
+        ids::{NodeType, decode_as},
+        services,
+    },
+};
+
+/// An account to deactivate or reactivate.
+#[derive(Debug, InputObject)]
+pub struct SetAccountActiveInput {
+    /// The account.
+    pub user_id: ID,
+    /// `false` deactivates it (its sign-ins end at once), `true` reactivates it.
+    pub active: bool,
+}
+
+/// The result of `setAccountActive`.
+#[derive(SimpleObject)]
+pub struct SetAccountActivePayload {
+    /// The account as it is now.
+    pub user: User,
+}
 
 /// A new account.
 #[derive(Debug, InputObject)]
@@ -122,5 +145,24 @@ impl AccountMutation {
         Ok(LogoutPayload {
             revoked_tokens: revoked,
         })
+    }
+
+    /// Deactivates or reactivates an account. Platform admins only, and not their own. A
+    /// deactivated account cannot sign in, its refresh tokens are revoked, and its access
+    /// tokens are refused with 401 from its next request on.
+    async fn set_account_active(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account and whether it may sign in.")] input: SetAccountActiveInput,
+    ) -> Result<SetAccountActivePayload> {
+        let user_id = decode_as(&input.user_id, NodeType::User, "userId")?;
+        let user = accounts::set_active(
+            &services(ctx)?.db,
+            &*access(ctx).await?,
+            user_id,
+            input.active,
+        )
+        .await?;
+        Ok(SetAccountActivePayload { user: User(user) })
     }
 }

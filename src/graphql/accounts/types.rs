@@ -52,6 +52,11 @@ impl User {
             .collect())
     }
 
+    /// When a platform admin deactivated the account; `null` while it is active.
+    async fn deactivated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.deactivated_at
+    }
+
     /// Open invitations to join organisations, addressed to this person's e-mail, newest first.
     /// Only the person themself sees them; for anyone else the list is empty.
     async fn pending_invitations(&self, ctx: &Context<'_>) -> Result<Vec<Invitation>> {
