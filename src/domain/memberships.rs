@@ -119,7 +119,6 @@ pub async fn respond(
     invitation_id: i64,
     accept: bool,
 ) -> AppResult<(invitation::Model, Option<membership::Model>)> {
-    access.user_id()?;
     let user = access
         .user
         .as_ref()

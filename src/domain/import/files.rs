@@ -102,25 +102,21 @@ fn text(kk: Option<String>, ru: Option<String>, en: Option<String>) -> TextRecor
 
 /// A row of an organisations CSV file.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct OrganizationRow {
     source: String,
+    #[serde(rename = "externalId")]
     external_id: String,
     kind: String,
-    #[serde(rename = "name_kk")]
     name_kk: Option<String>,
-    #[serde(rename = "name_ru")]
     name_ru: Option<String>,
-    #[serde(rename = "name_en")]
     name_en: Option<String>,
-    #[serde(rename = "description_kk")]
     description_kk: Option<String>,
-    #[serde(rename = "description_ru")]
     description_ru: Option<String>,
-    #[serde(rename = "description_en")]
     description_en: Option<String>,
     country: Option<String>,
     bin: Option<String>,
+    #[serde(rename = "regionCode")]
     region_code: Option<String>,
     website: Option<String>,
 }
@@ -146,31 +142,30 @@ impl FromCsv for OrganizationRecord {
 /// A row of a portfolio CSV file. `participants` lists `[source:]externalId[|ROLE]` separated
 /// by `;` (the item's own source when none is given).
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct PortfolioRow {
     source: String,
+    #[serde(rename = "externalId")]
     external_id: String,
     kind: Option<String>,
-    #[serde(rename = "title_kk")]
     title_kk: Option<String>,
-    #[serde(rename = "title_ru")]
     title_ru: Option<String>,
-    #[serde(rename = "title_en")]
     title_en: Option<String>,
-    #[serde(rename = "abstract_kk")]
     abstract_kk: Option<String>,
-    #[serde(rename = "abstract_ru")]
     abstract_ru: Option<String>,
-    #[serde(rename = "abstract_en")]
     abstract_en: Option<String>,
     year: Option<i32>,
+    #[serde(rename = "startDate")]
     start_date: Option<NaiveDate>,
+    #[serde(rename = "endDate")]
     end_date: Option<NaiveDate>,
     funder: Option<String>,
     programme: Option<String>,
     amount: Option<String>,
+    #[serde(rename = "fieldsOfScience")]
     fields_of_science: Option<String>,
     keywords: Option<String>,
+    #[serde(rename = "membersOnly")]
     members_only: Option<bool>,
     participants: Option<String>,
 }
