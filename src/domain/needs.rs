@@ -24,7 +24,7 @@ use super::{
     matching::store,
     money,
     pagination::{self, Page, PageRequest},
-    references,
+    references::{self, shares_of},
     text::{Localized, contains_pattern, fold},
 };
 use crate::{
@@ -468,17 +468,6 @@ pub async fn close(db: &DatabaseConnection, access: &Access, id: i64) -> AppResu
     let need = row.update(&txn).await?;
     txn.commit().await?;
     Ok(need)
-}
-
-/// Organisations a need is shared with.
-pub async fn shares_of(db: &impl ConnectionTrait, need_id: i64) -> AppResult<Vec<i64>> {
-    Ok(need_share::Entity::find()
-        .filter(need_share::Column::NeedId.eq(need_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| s.organization_id)
-        .collect())
 }
 
 /// The shares of many needs, in one statement.

@@ -244,24 +244,31 @@ pub async fn rank(
         return Err(AppError::invalid("weights", "at least one positive weight"));
     }
     // A component is a derived one, a default one, or a statistic recorded for some year; any
-    // other name is a typo that would score every region 0.
-    let recorded: Vec<String> = region_statistic::Entity::find()
-        .select_only()
-        .column(region_statistic::Column::Name)
-        .distinct()
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut known: Vec<&str> = DERIVED.to_vec();
-    known.extend(DEFAULT_WEIGHTS.iter().map(|(n, _)| *n));
-    known.extend(recorded.iter().map(String::as_str));
-    if let Some((name, _)) = weights.iter().find(|(n, _)| !known.contains(&n.as_str())) {
-        known.sort_unstable();
-        known.dedup();
-        return Err(AppError::invalid(
-            "weights.name",
-            format!("no component `{name}`; known: {}", known.join(", ")),
-        ));
+    // other name is a typo that would score every region 0. Only a name outside the first two
+    // costs a look at what has been recorded.
+    let built_in = |n: &str| DERIVED.contains(&n) || DEFAULT_WEIGHTS.iter().any(|(d, _)| *d == n);
+    if weights.iter().any(|(n, _)| !built_in(n)) {
+        let recorded: Vec<String> = region_statistic::Entity::find()
+            .select_only()
+            .column(region_statistic::Column::Name)
+            .distinct()
+            .into_tuple()
+            .all(db)
+            .await?;
+        if let Some((name, _)) = weights
+            .iter()
+            .find(|(n, _)| !built_in(n) && !recorded.contains(n))
+        {
+            let mut known: Vec<&str> = DERIVED.to_vec();
+            known.extend(DEFAULT_WEIGHTS.iter().map(|(n, _)| *n));
+            known.extend(recorded.iter().map(String::as_str));
+            known.sort_unstable();
+            known.dedup();
+            return Err(AppError::invalid(
+                "weights.name",
+                format!("no component `{name}`; known: {}", known.join(", ")),
+            ));
+        }
     }
     let regions = regions::list(db).await?;
     let stats = region_statistic::Entity::find()

@@ -32,17 +32,22 @@ pub async fn need(
         .one(db)
         .await?
         .ok_or_else(|| unknown(field, "need"))?;
-    let shared_with: Vec<i64> = need_share::Entity::find()
-        .filter(need_share::Column::NeedId.eq(id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| s.organization_id)
-        .collect();
+    let shared_with = shares_of(db, id).await?;
     match access.need_view(need.organization_id, need.confidentiality, &shared_with) {
         NeedView::Hidden => Err(unknown(field, "need")),
         view => Ok((need, view)),
     }
+}
+
+/// Organisations a need is shared with (they read it in full).
+pub async fn shares_of(db: &impl ConnectionTrait, need_id: i64) -> AppResult<Vec<i64>> {
+    Ok(need_share::Entity::find()
+        .filter(need_share::Column::NeedId.eq(need_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.organization_id)
+        .collect())
 }
 
 /// A capability the caller may see (inactive ones: its own organisation's members).

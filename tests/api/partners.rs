@@ -163,6 +163,14 @@ async fn partners(app: &TestApp, token: &str, need: &str, kinds: Value) -> Vec<V
     .clone()
 }
 
+/// The members-only item's words appear nowhere in `reply`.
+fn assert_no_secret(reply: &crate::helpers::Reply) {
+    let body = serde_json::to_string(&reply.body).expect("json");
+    for secret in [SECRET_TITLE, SECRET_WORD] {
+        assert!(!body.contains(secret), "{secret} leaked: {body}");
+    }
+}
+
 fn find<'a>(ranked: &'a [Value], org: &str) -> Option<&'a Value> {
     ranked.iter().find(|p| p["organization"]["id"] == org)
 }
@@ -264,10 +272,7 @@ async fn members_only_work_counts_without_showing_its_words(app: TestApp) {
         json!([{ "hidden": true, "coverage": secretive["evidence"]["texts"][0]["coverage"],
                  "matchedTerms": [], "portfolioItem": null, "capability": null }])
     );
-    let body = serde_json::to_string(&reply.body).expect("json");
-    for secret in [SECRET_TITLE, SECRET_WORD] {
-        assert!(!body.contains(secret), "{secret} leaked: {body}");
-    }
+    assert_no_secret(&reply);
 
     // The item's own members cannot read the enterprise's confidential need, so they get no
     // partners for it either.
@@ -351,10 +356,7 @@ async fn organizations_get_partners_for_what_they_seek_and_do(app: TestApp) {
         json!([{ "id": w.shared_item }])
     );
     assert_eq!(ranked[2]["evidence"]["texts"][0]["hidden"], json!(true));
-    let body = serde_json::to_string(&reply.body).expect("json");
-    for secret in [SECRET_TITLE, SECRET_WORD] {
-        assert!(!body.contains(secret), "{secret} leaked: {body}");
-    }
+    assert_no_secret(&reply);
 
     // An organisation with no need is described by its own work: the secretive university's
     // members-only patent finds the university that worked on the same catalysts.
