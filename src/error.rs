@@ -85,13 +85,11 @@ pub enum AppError {
     /// Authenticated, but not allowed to do this.
     #[error("{0}")]
     Forbidden(String),
-    /// The thing asked for does not exist, or the caller may not know it exists.
-    #[error("{0} not found")]
-    NotFound(&'static str),
     /// An input names an object that does not exist or that the caller may not see; the two
-    /// answer alike, so an ID never confirms that something hidden exists.
+    /// answer alike, so an ID never confirms that something hidden exists. There is no
+    /// not-found without the input field that named the object: clients point at it.
     #[error("{what} not found")]
-    UnknownReference {
+    NotFound {
         /// The input field that names it, e.g. `needId`.
         field: &'static str,
         /// What it names, e.g. `need`.
@@ -135,6 +133,12 @@ pub enum AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
+    /// A `NOT_FOUND` error: the input field `field` names a `what` that does not exist or that
+    /// the caller may not see.
+    pub fn not_found(field: &'static str, what: &'static str) -> Self {
+        Self::NotFound { field, what }
+    }
+
     /// A `BAD_USER_INPUT` error about one input field.
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         Self::BadUserInput {
@@ -165,7 +169,7 @@ impl AppError {
         match self {
             Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Self::Forbidden(_) => ErrorCode::Forbidden,
-            Self::NotFound(_) | Self::UnknownReference { .. } => ErrorCode::NotFound,
+            Self::NotFound { .. } => ErrorCode::NotFound,
             Self::BadUserInput { .. } | Self::Rule { .. } => ErrorCode::BadUserInput,
             Self::SlotConflict(_) => ErrorCode::SlotConflict,
             Self::VersionConflict(_) => ErrorCode::VersionConflict,
@@ -178,7 +182,7 @@ impl AppError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             Self::BadUserInput { field, .. } | Self::Rule { field, .. } => *field,
-            Self::UnknownReference { field, .. } => Some(field),
+            Self::NotFound { field, .. } => Some(field),
             _ => None,
         }
     }

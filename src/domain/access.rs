@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use entity::{membership, membership::MembershipRole, need::Confidentiality, user_account};
+use entity::{
+    membership, membership::MembershipRole, need::Confidentiality, session, user_account,
+};
 use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _};
 
 use crate::error::{AppError, AppResult};
@@ -125,6 +127,12 @@ impl Access {
                 "only members of this organisation may do this".into(),
             ))
         }
+    }
+
+    /// Whether the caller organises `session`: a platform admin or an admin of the venue.
+    pub fn organises(&self, session: &session::Model) -> bool {
+        self.require_org_admin(session.venue_organization_id)
+            .is_ok()
     }
 
     /// Organisation admins and platform admins may manage the organisation's members.

@@ -263,10 +263,7 @@ pub async fn set_active(
     let user = user_account::Entity::find_by_id(user_id)
         .one(&txn)
         .await?
-        .ok_or(AppError::UnknownReference {
-            field: "userId",
-            what: "user",
-        })?;
+        .ok_or(AppError::not_found("userId", "user"))?;
     let mut row: user_account::ActiveModel = user.into();
     row.deactivated_at = Set((!active).then_some(now));
     row.updated_at = Set(now);

@@ -4,7 +4,6 @@ use chrono::Utc;
 use entity::{
     capability,
     need::{Sector, Sectors, Strings},
-    organization,
 };
 use sea_orm::{
     ActiveModelTrait as _,
@@ -21,6 +20,7 @@ use super::{
     matching::store,
     money,
     pagination::{self, Page, PageRequest},
+    references,
     text::{Localized, contains_pattern, fold},
 };
 use crate::{
@@ -175,10 +175,7 @@ pub async fn post(
     mut input: NewCapability,
 ) -> AppResult<capability::Model> {
     access.user_id()?;
-    organization::Entity::find_by_id(input.organization_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("organisation"))?;
+    references::organization(db, "organizationId", input.organization_id).await?;
     access.require_member(input.organization_id)?;
     input.fields =
         listings::fields_of_science(db, "fieldsOfScience", std::mem::take(&mut input.fields))
@@ -215,7 +212,7 @@ pub async fn update(
         .one(&txn)
         .await?
         .filter(|c| visible(access, c))
-        .ok_or(AppError::NotFound("capability"))?;
+        .ok_or(AppError::not_found("id", "capability"))?;
     access.require_member(current.organization_id)?;
     let fields = match changes.fields {
         Some(f) => listings::fields_of_science(&txn, "fieldsOfScience", f).await?,

@@ -16,7 +16,6 @@ use entity::{
     deal_history::{self, DealChange},
     deal_party::{self, PartyRole},
     need::Strings,
-    organization,
 };
 use sea_orm::{
     ActiveEnum as _, ActiveModelTrait as _,
@@ -179,12 +178,7 @@ async fn financing_lines(
         let amount = money::parse("financing.amount", &line.amount)?;
         total = total.saturating_add(amount);
         if let Some(investor) = line.investor_organization_id {
-            organization::Entity::find_by_id(investor)
-                .one(db)
-                .await?
-                .ok_or_else(|| {
-                    AppError::invalid("financing.investorOrganizationId", "no such organisation")
-                })?;
+            references::organizations(db, "investorOrganizationId", &[investor]).await?;
         }
         out.push((line.source, amount, line.investor_organization_id));
     }
@@ -309,7 +303,7 @@ pub async fn record(
         ));
     }
     let party_ids: Vec<i64> = input.parties.iter().map(|p| p.organization_id).collect();
-    let orgs = references::organizations(db, "parties", &party_ids).await?;
+    let orgs = references::organizations(db, "organizationId", &party_ids).await?;
     if !access.acts_for_any(&seen) {
         return Err(AppError::Forbidden(
             "only a party's members record a deal".into(),
@@ -372,6 +366,9 @@ pub async fn record(
         }
         None => None,
     };
+    if let Some(id) = input.science_city_id {
+        references::science_city(db, "scienceCityId", id).await?;
+    }
     let science_city_id = input
         .science_city_id
         .or(session_city)
@@ -435,9 +432,9 @@ async fn writable(db: &impl ConnectionTrait, access: &Access, id: i64) -> AppRes
     let deal = deal::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("deal"))?;
+        .ok_or(AppError::not_found("id", "deal"))?;
     if !can_see(access, &parties_of(db, id).await?) {
-        return Err(AppError::NotFound("deal"));
+        return Err(AppError::not_found("id", "deal"));
     }
     Ok(deal)
 }
@@ -480,7 +477,7 @@ pub async fn advance(
     let current = deal::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or(AppError::NotFound("deal"))?;
+        .ok_or(AppError::not_found("id", "deal"))?;
     if !can_move(current.stage, stage) {
         return Err(AppError::rule(
             Some("stage"),
@@ -534,7 +531,7 @@ pub async fn update_terms(
     let current = deal::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .ok_or(AppError::NotFound("deal"))?;
+        .ok_or(AppError::not_found("id", "deal"))?;
     if matches!(
         current.stage,
         DealStage::Completed | DealStage::Cancelled | DealStage::Expired

@@ -17,14 +17,14 @@ use entity::{
     meeting::MeetingStatus,
     need,
     organization::{self, OrganizationKind},
-    science_city, session, session_registration,
+    session, session_registration,
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _,
     QueryFilter as _, QueryOrder as _, sea_query::OnConflict,
 };
 
-use super::{access::Access, money};
+use super::{access::Access, money, references};
 use crate::error::{AppError, AppResult, Reason};
 
 /// The indicators the platform computes from its own data, by their seeded `code`. The
@@ -119,10 +119,7 @@ async fn indicator_by_code(db: &impl ConnectionTrait, code: &str) -> AppResult<i
 }
 
 async fn check_city_and_year(db: &impl ConnectionTrait, city: i64, year: i32) -> AppResult<()> {
-    science_city::Entity::find_by_id(city)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::invalid("scienceCityId", "no such science city"))?;
+    references::science_city(db, "scienceCityId", city).await?;
     if !(2000..=2100).contains(&year) {
         return Err(AppError::invalid("year", "a year between 2000 and 2100"));
     }

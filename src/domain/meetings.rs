@@ -25,7 +25,7 @@ use super::{
     matching::store::Matcher,
     references,
     scheduling::{self, Problem, Request, Unplaced},
-    sessions::{lock_session, organises, registration},
+    sessions::{lock_session, registration},
     text::{self, Shape},
 };
 use crate::{
@@ -66,6 +66,8 @@ pub async fn request(
     input: NewMeeting,
 ) -> AppResult<meeting::Model> {
     access.user_id()?;
+    references::organization(db, "fromOrganizationId", input.from).await?;
+    references::organization(db, "toOrganizationId", input.to).await?;
     access.require_member(input.from)?;
     if input.from == input.to {
         return Err(AppError::invalid(
@@ -176,15 +178,17 @@ async fn lock_meeting(
     let find = || meeting::Entity::find_by_id(id).one(txn);
     let session_id = find()
         .await?
-        .ok_or(AppError::NotFound("meeting"))?
+        .ok_or(AppError::not_found("meetingId", "meeting"))?
         .session_id;
     // The session row first, as every write to a session's meetings takes it (scheduleSession
     // locks the session, then writes its meetings): locking the meeting first would deadlock
     // against it on PostgreSQL. Under the session lock the meeting is read as committed.
     let session = lock_session(txn, session_id).await?;
-    let m = find().await?.ok_or(AppError::NotFound("meeting"))?;
+    let m = find()
+        .await?
+        .ok_or(AppError::not_found("meetingId", "meeting"))?;
     if !can_see(access, &m, &session) {
-        return Err(AppError::NotFound("meeting"));
+        return Err(AppError::not_found("meetingId", "meeting"));
     }
     Ok((m, session))
 }
@@ -193,7 +197,7 @@ async fn lock_meeting(
 pub fn can_see(access: &Access, m: &meeting::Model, session: &session::Model) -> bool {
     access.can_see_members(m.requester_id)
         || access.can_see_members(m.invitee_id)
-        || organises(access, session)
+        || access.organises(session)
 }
 
 fn wrong_status(m: &meeting::Model, wanted: &str) -> AppError {
@@ -410,7 +414,7 @@ pub async fn schedule(
     access.user_id()?;
     let txn = db::begin_write(db).await?;
     let session = lock_session(&txn, session_id).await?;
-    if !organises(access, &session) {
+    if !access.organises(&session) {
         return Err(AppError::Forbidden(
             "only the session's organiser schedules it".into(),
         ));
@@ -495,7 +499,7 @@ pub async fn visible(
     limit: u64,
 ) -> AppResult<Vec<meeting::Model>> {
     let mut select = meeting::Entity::find().filter(meeting::Column::SessionId.eq(session.id));
-    if !organises(access, session) {
+    if !access.organises(session) {
         let mine: Vec<i64> = access.memberships.keys().copied().collect();
         select = select.filter(
             Condition::any()

@@ -127,10 +127,7 @@ pub async fn respond(
         .one(db)
         .await?
         .filter(|i| i.email == user.email)
-        .ok_or(AppError::UnknownReference {
-            field: "invitationId",
-            what: "invitation",
-        })?;
+        .ok_or(AppError::not_found("invitationId", "invitation"))?;
     if invitation.answered_at.is_some() {
         return Err(AppError::invalid(
             "invitationId",
@@ -253,10 +250,7 @@ async fn locked_member(
         .filter(membership::Column::UserId.eq(user_id))
         .one(txn)
         .await?
-        .ok_or(AppError::UnknownReference {
-            field: "userId",
-            what: "member",
-        })
+        .ok_or(AppError::not_found("userId", "member"))
 }
 
 /// Refuses a change that would leave the organisation without an admin once `user_id` is no

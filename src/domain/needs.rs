@@ -6,13 +6,13 @@ use chrono::{NaiveDate, Utc};
 use entity::{
     capability,
     need::{self, Confidentiality, NeedStatus, Sector, Strings},
-    need_share, organization,
+    need_share,
 };
 use sea_orm::{
     ActiveModelTrait as _,
     ActiveValue::Set,
     ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, EntityTrait as _,
-    PaginatorTrait as _, QueryFilter as _, QuerySelect as _, Select,
+    QueryFilter as _, QuerySelect as _, Select,
     sea_query::{Expr, ExprTrait as _, LikeExpr, Query},
 };
 
@@ -261,16 +261,7 @@ async fn check_shares(db: &impl ConnectionTrait, owner: i64, ids: &[i64]) -> App
             format!("share with at most {SHARES_MAX} organisations"),
         ));
     }
-    let found = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(ids.clone()))
-        .count(db)
-        .await?;
-    if found != ids.len() as u64 {
-        return Err(AppError::invalid(
-            "sharedWith",
-            "an organisation does not exist",
-        ));
-    }
+    references::organizations(db, "sharedWith", &ids).await?;
     Ok(ids)
 }
 
@@ -299,10 +290,7 @@ pub async fn post(
     input: NewNeed,
 ) -> AppResult<need::Model> {
     access.user_id()?;
-    organization::Entity::find_by_id(input.organization_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("organisation"))?;
+    references::organization(db, "organizationId", input.organization_id).await?;
     access.require_member(input.organization_id)?;
     let owner = input.organization_id;
     future_deadline(input.deadline)?;
@@ -356,9 +344,9 @@ async fn begin_change(
         .lock_exclusive()
         .one(&txn)
         .await?
-        .ok_or(AppError::NotFound("need"))?;
+        .ok_or(AppError::not_found("id", "need"))?;
     if !visible_to(access, &current, &shares_of(&txn, id).await?) {
-        return Err(AppError::NotFound("need"));
+        return Err(AppError::not_found("id", "need"));
     }
     access.require_member(current.organization_id)?;
     Ok((txn, revision, current))

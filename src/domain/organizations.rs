@@ -4,7 +4,6 @@ use chrono::Utc;
 use entity::{
     membership::{self, MembershipRole},
     organization::{self, OrganizationKind},
-    science_city,
 };
 use sea_orm::{
     ActiveModelTrait as _,
@@ -20,7 +19,7 @@ use super::{
     bin,
     matching::store,
     pagination::{self, Page, PageRequest},
-    regions,
+    references, regions,
     text::{Localized, contains_pattern, fold},
 };
 use crate::{
@@ -179,10 +178,7 @@ impl Draft {
             }
         }
         if let Some(city_id) = self.science_city_id {
-            let city = science_city::Entity::find_by_id(city_id)
-                .one(db)
-                .await?
-                .ok_or_else(|| AppError::invalid("scienceCityId", "no such science city"))?;
+            let city = references::science_city(db, "scienceCityId", city_id).await?;
             if Some(city.region_id) != self.region_id {
                 return Err(AppError::invalid(
                     "scienceCityId",
@@ -295,7 +291,7 @@ pub async fn update(
         .lock_exclusive()
         .one(&txn)
         .await?
-        .ok_or(AppError::NotFound("organisation"))?;
+        .ok_or(AppError::not_found("id", "organisation"))?;
     access.require_member(id)?;
     if changes
         .bin

@@ -19,7 +19,7 @@ use sea_orm::{
     ActiveModelTrait as _,
     ActiveValue::Set,
     ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, EntityTrait as _,
-    ModelTrait as _, PaginatorTrait as _, QueryFilter as _, QuerySelect as _,
+    ModelTrait as _, QueryFilter as _, QuerySelect as _,
     sea_query::{Expr, Query as SubQuery},
 };
 
@@ -30,6 +30,7 @@ use super::{
     matching::store,
     money,
     pagination::{self, Page, PageRequest},
+    references,
     text::Localized,
 };
 use crate::{
@@ -218,16 +219,8 @@ async fn check_participants(
             "each organisation takes part once",
         ));
     }
-    let known = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(ids.iter().copied()))
-        .count(db)
-        .await?;
-    if known != ids.len() as u64 {
-        return Err(AppError::invalid(
-            "participants",
-            "every participant must be a registered organisation",
-        ));
-    }
+    let ids: Vec<i64> = ids.into_iter().collect();
+    references::organizations(db, "organizationId", &ids).await?;
     if !access.acts_for_any(&ids) {
         return Err(AppError::Forbidden(
             "only members of a participating organisation may record its work".into(),
@@ -331,14 +324,14 @@ async fn editable(
         .lock_exclusive()
         .one(txn)
         .await?
-        .ok_or(AppError::NotFound("portfolio item"))?;
+        .ok_or(AppError::not_found("id", "portfolio item"))?;
     let organizations: Vec<i64> = participants(txn, id)
         .await?
         .into_iter()
         .map(|p| p.organization_id)
         .collect();
     if !visible(access, &item, &organizations) {
-        return Err(AppError::NotFound("portfolio item"));
+        return Err(AppError::not_found("id", "portfolio item"));
     }
     if !access.acts_for_any(&organizations) {
         return Err(AppError::Forbidden(

@@ -1,5 +1,6 @@
 //! One rule for the IDs an input names. A mutation that names another object (a need, a
-//! capability, a meeting, a session, an organisation, a portfolio item) resolves it here, through
+//! capability, a meeting, a session, an organisation, a science city, a portfolio item) resolves
+//! it here, through
 //! the same visibility rule as a read by the same caller: an object the caller may not see
 //! answers `NOT_FOUND`, word for word like one that does not exist, so an ID never confirms that
 //! something hidden exists. What the object must be *to the operation* (a deal's origin meeting
@@ -7,18 +8,15 @@
 
 use entity::{
     capability, meeting, need, need_share, organization, portfolio_item, portfolio_participant,
-    session,
+    science_city, session,
 };
 use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _};
 
-use super::{
-    access::{Access, NeedView},
-    sessions,
-};
+use super::access::{Access, NeedView};
 use crate::error::{AppError, AppResult};
 
 fn unknown(field: &'static str, what: &'static str) -> AppError {
-    AppError::UnknownReference { field, what }
+    AppError::not_found(field, what)
 }
 
 /// A need the caller may know of (in full or as a teaser), and how much of it they may read.
@@ -79,7 +77,7 @@ pub async fn meeting(
         Some(s)
             if access.can_see_members(m.requester_id)
                 || access.can_see_members(m.invitee_id)
-                || sessions::organises(access, &s) =>
+                || access.organises(&s) =>
         {
             Ok((m, s))
         }
@@ -114,6 +112,30 @@ pub async fn organizations(
     }
     found.sort_by_key(|o| ids.iter().position(|id| *id == o.id));
     Ok(found)
+}
+
+/// An organisation: the registry is public, so it must merely exist.
+pub async fn organization(
+    db: &impl ConnectionTrait,
+    field: &'static str,
+    id: i64,
+) -> AppResult<organization::Model> {
+    organization::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| unknown(field, "organisation"))
+}
+
+/// A science city: science cities are public.
+pub async fn science_city(
+    db: &impl ConnectionTrait,
+    field: &'static str,
+    id: i64,
+) -> AppResult<science_city::Model> {
+    science_city::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| unknown(field, "science city"))
 }
 
 /// A portfolio item the caller may see (members-only ones: its participants' members).

@@ -102,7 +102,7 @@ pub async fn update(
         .lock_exclusive()
         .one(&txn)
         .await?
-        .ok_or(AppError::NotFound("science city"))?;
+        .ok_or(AppError::not_found("id", "science city"))?;
     let mut row: science_city::ActiveModel = current.clone().into();
     if let Some(name) = changes.name {
         let name = name.cleaned_line("name", NAME_MAX, true)?;

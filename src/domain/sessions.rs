@@ -13,7 +13,7 @@ use entity::{
     meeting::{self, MeetingStatus},
     meeting_seat,
     need::Strings,
-    organization, science_city, session,
+    session,
     session_registration::{self, Slots},
 };
 use sea_orm::{
@@ -26,6 +26,7 @@ use super::{
     access::Access,
     listings,
     pagination::{self, Page, PageRequest},
+    references,
     text::Localized,
 };
 use crate::{
@@ -89,13 +90,6 @@ pub fn slot_times(session: &session::Model, index: i32) -> (DateTime<Utc>, DateT
     )
 }
 
-/// Whether the caller organises `session`: a platform admin or an admin of the venue.
-pub fn organises(access: &Access, session: &session::Model) -> bool {
-    access
-        .require_org_admin(session.venue_organization_id)
-        .is_ok()
-}
-
 /// Creates a session (platform admins and the venue's organisation admins).
 pub async fn create(
     db: &DatabaseConnection,
@@ -103,16 +97,10 @@ pub async fn create(
     input: NewSession,
 ) -> AppResult<session::Model> {
     let user_id = access.user_id()?;
-    organization::Entity::find_by_id(input.venue_organization_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::invalid("venueOrganizationId", "no such organisation"))?;
+    references::organization(db, "venueOrganizationId", input.venue_organization_id).await?;
     access.require_org_admin(input.venue_organization_id)?;
     if let Some(city) = input.science_city_id {
-        science_city::Entity::find_by_id(city)
-            .one(db)
-            .await?
-            .ok_or_else(|| AppError::invalid("scienceCityId", "no such science city"))?;
+        references::science_city(db, "scienceCityId", city).await?;
     }
     let title = input.title.cleaned_line("title", 300, true)?;
     let themes = listings::fields_of_science(db, "themes", input.themes).await?;
@@ -196,7 +184,7 @@ pub(super) async fn lock_session(txn: &DatabaseTransaction, id: i64) -> AppResul
         .lock_exclusive()
         .one(txn)
         .await?
-        .ok_or(AppError::NotFound("session"))
+        .ok_or(AppError::not_found("sessionId", "session"))
 }
 
 pub(super) async fn registration(
@@ -224,10 +212,7 @@ pub async fn register(
     access.user_id()?;
     let txn = db::begin_write(db).await?;
     let session = lock_session(&txn, session_id).await?;
-    organization::Entity::find_by_id(organization_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::invalid("organizationId", "no such organisation"))?;
+    references::organization(&txn, "organizationId", organization_id).await?;
     access.require_member(organization_id)?;
     let now = Utc::now();
     if now > session.registration_deadline {
@@ -324,7 +309,7 @@ pub async fn agenda(
     organization_id: i64,
 ) -> AppResult<Vec<meeting::Model>> {
     access.user_id()?;
-    if !access.can_see_members(organization_id) && !organises(access, session) {
+    if !access.can_see_members(organization_id) && !access.organises(session) {
         return Err(AppError::Forbidden(
             "an agenda is for its organisation and the organiser".into(),
         ));
@@ -366,7 +351,7 @@ pub async fn by_calendar_token(
     let session = session::Entity::find_by_id(reg.session_id)
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("session"))?;
+        .ok_or(AppError::not_found("sessionId", "session"))?;
     Ok(Some((reg, session)))
 }
 

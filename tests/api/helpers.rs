@@ -479,3 +479,31 @@ macro_rules! db_tests {
         }
     };
 }
+
+/// The fields of a root type (`Query`, `Mutation`) of Kopir's schema, parsed from its SDL.
+pub fn root_fields(root: &str) -> Vec<async_graphql::parser::types::FieldDefinition> {
+    schema_types()
+        .into_iter()
+        .find(|t| t.name.node == root)
+        .and_then(|t| match t.kind {
+            async_graphql::parser::types::TypeKind::Object(object) => {
+                Some(object.fields.into_iter().map(|f| f.node).collect())
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no object type {root} in the schema"))
+}
+
+/// Every type definition of Kopir's schema.
+pub fn schema_types() -> Vec<async_graphql::parser::types::TypeDefinition> {
+    use async_graphql::parser::types::TypeSystemDefinition;
+    async_graphql::parser::parse_schema(kopir::graphql::sdl())
+        .expect("the schema parses")
+        .definitions
+        .into_iter()
+        .filter_map(|d| match d {
+            TypeSystemDefinition::Type(t) => Some(t.node),
+            _ => None,
+        })
+        .collect()
+}

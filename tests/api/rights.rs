@@ -499,39 +499,18 @@ const COVERED_ELSEWHERE: [(&str, &str); 11] = [
 /// [`COVERED_ELSEWHERE`], so a new operation cannot arrive without its rights being tried.
 #[test]
 fn every_operation_has_its_rights_tried() {
-    let sdl = kopir::graphql::sdl();
     let matrix = include_str!("rights.rs");
-    let mut missing = Vec::new();
-    for root in ["type Query {", "type Mutation {"] {
-        let start = sdl
-            .find(root)
-            .unwrap_or_else(|| panic!("{root} in the schema"));
-        let body = &sdl[start..start + sdl[start..].find("\n}").expect("end of type")];
-        // Field names start a line with one tab; descriptions are indented the same way but
-        // sit between `"""` lines, so skip those blocks.
-        let mut in_description = false;
-        for line in body.lines().skip(1) {
-            if line.trim() == "\"\"\"" {
-                in_description = !in_description;
-                continue;
-            }
-            if in_description || !line.starts_with('\t') || line.starts_with("\t\t") {
-                continue;
-            }
-            let name: String = line
-                .trim()
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect();
+    let missing: Vec<String> = ["Query", "Mutation"]
+        .into_iter()
+        .flat_map(crate::helpers::root_fields)
+        .map(|field| field.name.node.to_string())
+        .filter(|name| {
             // Selected in some row's document: ` name(` or ` name {`.
             let in_matrix =
                 matrix.contains(&format!(" {name}(")) || matrix.contains(&format!(" {name} {{"));
-            let elsewhere = COVERED_ELSEWHERE.iter().any(|(op, _)| *op == name);
-            if !name.is_empty() && !in_matrix && !elsewhere {
-                missing.push(name);
-            }
-        }
-    }
+            !in_matrix && !COVERED_ELSEWHERE.iter().any(|(op, _)| op == name)
+        })
+        .collect();
     assert!(
         missing.is_empty(),
         "operations without a rights row: {missing:?}"

@@ -308,9 +308,12 @@ impl Engine {
     }
 
     pub(super) fn need_for(&self, id: i64, viewer: &Access) -> AppResult<(&NeedDoc, NeedView)> {
-        let doc = self.needs.get(id).ok_or(AppError::NotFound("need"))?;
+        let doc = self
+            .needs
+            .get(id)
+            .ok_or(AppError::not_found("needId", "need"))?;
         match sees(viewer, &doc.profile) {
-            NeedView::Hidden => Err(AppError::NotFound("need")),
+            NeedView::Hidden => Err(AppError::not_found("needId", "need")),
             view => Ok((doc, view)),
         }
     }
@@ -319,7 +322,7 @@ impl Engine {
         self.capabilities
             .get(id)
             .filter(|d| viewer.sees_capability(d.profile.organization_id, d.profile.active))
-            .ok_or(AppError::NotFound("capability"))
+            .ok_or(AppError::not_found("capabilityId", "capability"))
     }
 
     /// The best capabilities for a need the viewer may read in full.

@@ -141,7 +141,7 @@ fn confidential_needs_are_invisible_and_teasers_scored_on_their_teaser() {
     assert!(t.teaser_only);
     assert!(matches!(
         e.matches_for_need(101, &stranger, 5),
-        Err(AppError::NotFound(_))
+        Err(AppError::NotFound { .. })
     ));
     assert!(matches!(
         e.matches_for_need(102, &stranger, 5),

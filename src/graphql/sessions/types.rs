@@ -188,9 +188,7 @@ impl SessionRegistration {
     /// Slot indices it is available in; shown to its members and the organiser only.
     async fn availability(&self, ctx: &Context<'_>) -> Result<Vec<i32>> {
         let access = access(ctx).await?;
-        if access.can_see_members(self.row.organization_id)
-            || sessions::organises(&access, &self.session)
-        {
+        if access.can_see_members(self.row.organization_id) || access.organises(&self.session) {
             Ok(self.row.availability.0.clone())
         } else {
             Ok(Vec::new())
