@@ -2,8 +2,10 @@
 //! Management Company, actuals computed from the platform's own data (or reported for the few
 //! the platform cannot see), and a status for each.
 //!
-//! Figures are integers in thousandths of the indicator's unit, so KZT volumes and percentages
-//! stay exact; counts are whole numbers × 1000.
+//! Figures are stored as integers in thousandths of the indicator's unit, so computed shares
+//! stay exact whatever precision a unit is shown at; they are read and written at their
+//! [`Unit`]'s precision (KZT with two decimals like every amount of money, counts whole,
+//! percentages with two decimals).
 
 use std::collections::{HashMap, HashSet};
 
@@ -74,12 +76,82 @@ pub struct Line {
     pub indicator: indicator::Model,
     /// Its target for the city and year, if set.
     pub target: Option<indicator_target::Model>,
-    /// The actual, in thousandths; `None` when there is nothing to compute it from.
+    /// Its unit.
+    pub unit: Unit,
+    /// The actual, in thousandths rounded to the unit's precision; `None` when there is
+    /// nothing to compute it from.
     pub actual: Option<i64>,
     /// How the actual was obtained, in words.
     pub basis: String,
     /// Status, when both target and actual exist.
     pub status: Option<Status>,
+}
+
+/// An indicator's unit, which sets how precisely its figures are written and read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Whole things counted: no decimals.
+    Count,
+    /// Tenge: two decimals, as every amount of money.
+    Kzt,
+    /// Percentages: two decimals.
+    Percent,
+}
+
+impl Unit {
+    /// The unit of an indicator (the migrations seed `count`, `KZT` and `percent`; a test
+    /// reads every seeded one through this).
+    pub fn of(indicator: &indicator::Model) -> AppResult<Unit> {
+        match indicator.unit.as_str() {
+            "count" => Ok(Unit::Count),
+            "KZT" => Ok(Unit::Kzt),
+            "percent" => Ok(Unit::Percent),
+            other => Err(AppError::Internal(anyhow::anyhow!(
+                "indicator {} has the unknown unit {other:?}",
+                indicator.code
+            ))),
+        }
+    }
+
+    fn places(self) -> u32 {
+        match self {
+            Unit::Count => 0,
+            Unit::Kzt | Unit::Percent => 2,
+        }
+    }
+
+    /// Thousandths per last written digit.
+    fn step(self) -> i64 {
+        10_i64.pow(3 - self.places())
+    }
+
+    /// Parses a figure written at this unit's precision into thousandths.
+    pub fn parse(self, field: &'static str, text: &str) -> AppResult<i64> {
+        let expected = match self {
+            Unit::Count => "a whole number, such as \"12\"",
+            Unit::Kzt => "an amount in KZT with at most two decimals, such as \"1500000.00\"",
+            Unit::Percent => "a percentage with at most two decimals, such as \"12.5\"",
+        };
+        money::parse_scaled(field, text, self.places() as usize)
+            .ok()
+            .and_then(|v| v.checked_mul(self.step()))
+            .ok_or_else(|| AppError::invalid(field, expected))
+    }
+
+    /// Thousandths rounded (half up) to this unit's precision, still in thousandths: what a
+    /// reader sees, so a status never disagrees with the figures shown beside it.
+    pub fn round(self, thousandths: i64) -> i64 {
+        let step = self.step();
+        (thousandths + step / 2).div_euclid(step) * step
+    }
+
+    /// Thousandths written at this unit's precision.
+    pub fn format(self, thousandths: i64) -> String {
+        money::format_scaled(
+            self.round(thousandths) / self.step(),
+            self.places() as usize,
+        )
+    }
 }
 
 /// Parses a figure given as a decimal string (up to three decimals) into thousandths.
@@ -148,13 +220,14 @@ pub async fn set_target(
     db: &DatabaseConnection,
     access: &Access,
     input: NewTarget,
-) -> AppResult<indicator_target::Model> {
+) -> AppResult<(Unit, indicator_target::Model)> {
     access.require_platform_admin()?;
     let (city, year, is_demo) = (input.city, input.year, input.is_demo);
     let indicator = indicator_by_code(db, &input.code).await?;
     check_city_and_year(db, city, year).await?;
-    let target = parse_figure("target", &input.target)?;
-    let critical = parse_figure("critical", &input.critical)?;
+    let unit = Unit::of(&indicator)?;
+    let target = unit.parse("target", &input.target)?;
+    let critical = unit.parse("critical", &input.critical)?;
     if critical > target {
         return Err(AppError::invalid(
             "critical",
@@ -182,13 +255,14 @@ pub async fn set_target(
         )
         .exec_without_returning(db)
         .await?;
-    indicator_target::Entity::find()
+    let row = indicator_target::Entity::find()
         .filter(C::IndicatorId.eq(indicator.id))
         .filter(C::ScienceCityId.eq(city))
         .filter(C::Year.eq(year))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::missing_row("indicator target"))
+        .ok_or_else(|| AppError::missing_row("indicator target"))?;
+    Ok((unit, row))
 }
 
 /// Records a reported actual (for `REPORTED` indicators). Platform admins only.
@@ -200,7 +274,7 @@ pub async fn record_value(
     year: i32,
     value: &str,
     note: Option<String>,
-) -> AppResult<indicator_value::Model> {
+) -> AppResult<(Unit, indicator_value::Model)> {
     let user = access.user_id()?;
     access.require_platform_admin()?;
     let indicator = indicator_by_code(db, code).await?;
@@ -212,7 +286,8 @@ pub async fn record_value(
         ));
     }
     check_city_and_year(db, city, year).await?;
-    let value = parse_figure("value", value)?;
+    let unit = Unit::of(&indicator)?;
+    let value = unit.parse("value", value)?;
     // One statement, as for targets: the unique (indicator, city, year) index decides.
     let row = indicator_value::ActiveModel {
         indicator_id: Set(indicator.id),
@@ -233,13 +308,14 @@ pub async fn record_value(
         )
         .exec_without_returning(db)
         .await?;
-    indicator_value::Entity::find()
+    let row = indicator_value::Entity::find()
         .filter(C::IndicatorId.eq(indicator.id))
         .filter(C::ScienceCityId.eq(city))
         .filter(C::Year.eq(year))
         .one(db)
         .await?
-        .ok_or_else(|| AppError::missing_row("indicator value"))
+        .ok_or_else(|| AppError::missing_row("indicator value"))?;
+    Ok((unit, row))
 }
 
 /// The UTC instants bounding `year`.
@@ -394,9 +470,10 @@ pub async fn report(db: &impl ConnectionTrait, city: i64, year: i32) -> AppResul
         .order_by_asc(indicator::Column::Position)
         .all(db)
         .await?;
-    Ok(indicators
+    indicators
         .into_iter()
         .map(|indicator| {
+            let unit = Unit::of(&indicator)?;
             let (actual, basis) = match indicator.method {
                 IndicatorMethod::Computed => match indicator.code.parse::<Computed>() {
                     Ok(which) => figure(which),
@@ -412,25 +489,47 @@ pub async fn report(db: &impl ConnectionTrait, city: i64, year: i32) -> AppResul
                     None => (None, "not reported yet".to_owned()),
                 },
             };
+            let actual = actual.map(|a| unit.round(a));
             let target = targets.get(&indicator.id).cloned();
             let status = match (&target, actual) {
                 (Some(t), Some(a)) => Some(status(a, t)),
                 _ => None,
             };
-            Line {
+            Ok(Line {
                 indicator,
+                unit,
                 target,
                 actual,
                 basis,
                 status,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_are_written_at_their_units_precision() {
+        assert_eq!(Unit::Count.parse("v", "12").expect("count"), 12_000);
+        assert!(Unit::Count.parse("v", "12.5").is_err());
+        assert_eq!(
+            Unit::Kzt.parse("v", "1500000.25").expect("KZT"),
+            1_500_000_250
+        );
+        assert!(Unit::Kzt.parse("v", "1.234").is_err());
+        assert_eq!(Unit::Percent.parse("v", "12.5").expect("percent"), 12_500);
+        assert!(Unit::Percent.parse("v", "-1").is_err());
+        assert_eq!(Unit::Count.format(2_000), "2");
+        assert_eq!(Unit::Kzt.format(150_000_000_000), "150000000.00");
+        // A computed third of a percent rounds half up, and the status sees the rounded figure.
+        assert_eq!(Unit::Percent.format(33_333), "33.33");
+        assert_eq!(Unit::Percent.format(66_667), "66.67");
+        assert_eq!(Unit::Percent.round(12_345), 12_350);
+        assert_eq!(Unit::Count.round(1_499), 1_000);
+    }
 
     #[test]
     fn percentages_are_exact_thousandths() {

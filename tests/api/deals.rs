@@ -433,6 +433,25 @@ async fn the_indicator_report_equals_hand_computed_figures(app: TestApp) {
     assert_eq!(reason(&computed), Some("COMPUTED_INDICATOR"));
     let not_admin = app.gql(t, set, json!({ "input": { "indicatorCode": "SPIN_OFFS", "scienceCityId": f.city, "year": year, "target": "1", "critical": "0" } })).await;
     assert_eq!(not_admin.error_code(), "FORBIDDEN");
+    // Figures are written at their unit's precision: whole counts, money and shares to the
+    // hundredth, as every amount of money.
+    for (code, target, written) in [
+        ("SPIN_OFFS", "5.5", None),
+        ("DEAL_VOLUME", "1000.125", None),
+        ("PRIVATE_FINANCING_SHARE", "60.125", None),
+        ("DEAL_VOLUME", "1000.5", Some("1000.50")),
+        ("PRIVATE_FINANCING_SHARE", "60.25", Some("60.25")),
+    ] {
+        let next = year + 1;
+        let reply = app.gql(Some(&f.admin), set, json!({ "input": { "indicatorCode": code, "scienceCityId": f.city, "year": next, "target": target, "critical": "0" } })).await;
+        match written {
+            Some(written) => assert_eq!(reply.data("/setIndicatorTarget/target"), written),
+            None => {
+                assert_eq!(reply.error_code(), "BAD_USER_INPUT", "{code} {target}");
+                assert_eq!(reply.error_field(), Some("target"));
+            }
+        }
+    }
 
     // Anyone may read the report.
     let report = app
@@ -446,17 +465,17 @@ async fn the_indicator_report_equals_hand_computed_figures(app: TestApp) {
         .map(|l| (l["code"].as_str().expect("code").to_owned(), l.clone()))
         .collect();
     let actual = |code: &str| lines[code]["actual"].clone();
-    assert_eq!(actual("DEALS_SIGNED"), "2.000");
-    assert_eq!(actual("DEAL_VOLUME"), "150000000.000");
-    assert_eq!(actual("PRIVATE_FINANCING_SHARE"), "70.000");
-    assert_eq!(actual("PPP_FINANCING_SHARE"), "20.000");
-    assert_eq!(actual("SESSIONS_HELD"), "1.000");
-    assert_eq!(actual("MEETINGS_HELD"), "2.000");
-    assert_eq!(actual("ENTERPRISES_ENGAGED"), "2.000");
-    assert_eq!(actual("NEED_TO_MEETING_CONVERSION"), "50.000");
-    assert_eq!(actual("MEETING_TO_DEAL_CONVERSION"), "50.000");
-    assert_eq!(actual("SPIN_OFFS"), "1.000");
-    assert_eq!(actual("JOBS_CREATED"), "12.000");
+    assert_eq!(actual("DEALS_SIGNED"), "2");
+    assert_eq!(actual("DEAL_VOLUME"), "150000000.00");
+    assert_eq!(actual("PRIVATE_FINANCING_SHARE"), "70.00");
+    assert_eq!(actual("PPP_FINANCING_SHARE"), "20.00");
+    assert_eq!(actual("SESSIONS_HELD"), "1");
+    assert_eq!(actual("MEETINGS_HELD"), "2");
+    assert_eq!(actual("ENTERPRISES_ENGAGED"), "2");
+    assert_eq!(actual("NEED_TO_MEETING_CONVERSION"), "50.00");
+    assert_eq!(actual("MEETING_TO_DEAL_CONVERSION"), "50.00");
+    assert_eq!(actual("SPIN_OFFS"), "1");
+    assert_eq!(actual("JOBS_CREATED"), "12");
     assert_eq!(actual("INNOVATIVE_OUTPUT"), Value::Null);
     assert_eq!(lines["DEALS_SIGNED"]["status"], "AT_RISK");
     assert_eq!(lines["DEALS_SIGNED"]["targetIsDemo"], true);

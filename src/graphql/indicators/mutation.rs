@@ -20,9 +20,10 @@ pub struct SetIndicatorTargetInput {
     pub science_city_id: ID,
     /// The year.
     pub year: i32,
-    /// Target, a decimal string in the indicator's unit.
+    /// Target, a decimal string in the indicator's unit, at its precision: a whole number for
+    /// `count`, at most two decimals for `KZT` and `percent`.
     pub target: String,
-    /// Critical level (≤ target).
+    /// Critical level (≤ target), at the same precision.
     pub critical: String,
     /// Mark as demo data rather than an official figure.
     #[graphql(default)]
@@ -38,7 +39,8 @@ pub struct RecordIndicatorValueInput {
     pub science_city_id: ID,
     /// The year.
     pub year: i32,
-    /// The value, a decimal string in the indicator's unit.
+    /// The value, a decimal string in the indicator's unit, at its precision (as `target` of
+    /// `setIndicatorTarget`).
     pub value: String,
     /// Where the figure comes from.
     pub note: Option<String>,
@@ -79,7 +81,7 @@ impl IndicatorMutation {
             NodeType::ScienceCity,
             "scienceCityId",
         )?;
-        let row = indicators::set_target(
+        let (unit, row) = indicators::set_target(
             &services(ctx)?.db,
             &*access(ctx).await?,
             indicators::NewTarget {
@@ -93,8 +95,8 @@ impl IndicatorMutation {
         )
         .await?;
         Ok(SetIndicatorTargetPayload {
-            target: indicators::format_figure(row.target),
-            critical: indicators::format_figure(row.critical),
+            target: unit.format(row.target),
+            critical: unit.format(row.critical),
         })
     }
 
@@ -110,7 +112,7 @@ impl IndicatorMutation {
             NodeType::ScienceCity,
             "scienceCityId",
         )?;
-        let row = indicators::record_value(
+        let (unit, row) = indicators::record_value(
             &services(ctx)?.db,
             &*access(ctx).await?,
             &input.indicator_code,
@@ -121,7 +123,7 @@ impl IndicatorMutation {
         )
         .await?;
         Ok(RecordIndicatorValuePayload {
-            value: indicators::format_figure(row.value),
+            value: unit.format(row.value),
         })
     }
 }

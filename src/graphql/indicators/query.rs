@@ -40,16 +40,10 @@ impl IndicatorQuery {
                 unit: l.indicator.unit,
                 direction: l.indicator.direction,
                 method: l.indicator.method,
-                target: l
-                    .target
-                    .as_ref()
-                    .map(|t| indicators::format_figure(t.target)),
-                critical: l
-                    .target
-                    .as_ref()
-                    .map(|t| indicators::format_figure(t.critical)),
+                target: l.target.as_ref().map(|t| l.unit.format(t.target)),
+                critical: l.target.as_ref().map(|t| l.unit.format(t.critical)),
                 target_is_demo: l.target.as_ref().map(|t| t.is_demo),
-                actual: l.actual.map(indicators::format_figure),
+                actual: l.actual.map(|a| l.unit.format(a)),
                 basis: l.basis,
                 status: l.status.map(Into::into),
             })

@@ -30,14 +30,16 @@ pub struct IndicatorLine {
     pub direction: String,
     /// How the actual is obtained.
     pub method: IndicatorMethod,
-    /// Target for the year, a decimal string; null if none is set.
+    /// Target for the year, a decimal string at the unit's precision (whole counts, two
+    /// decimals for `KZT` and `percent`); null if none is set.
     pub target: Option<String>,
     /// Critical level, a decimal string; null if no target is set.
     pub critical: Option<String>,
     /// Whether the target is demo data, not an official figure (the Concept's figures are not
     /// public).
     pub target_is_demo: Option<bool>,
-    /// The actual, a decimal string; null when there is nothing to compute it from yet.
+    /// The actual, a decimal string at the unit's precision (rounded half up; the status is
+    /// judged on the figure shown); null when there is nothing to compute it from yet.
     pub actual: Option<String>,
     /// How the actual was obtained.
     pub basis: String,
