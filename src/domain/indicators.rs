@@ -26,7 +26,14 @@ use sea_orm::{
     QueryFilter as _, QueryOrder as _, sea_query::OnConflict,
 };
 
-use super::{access::Access, money, references};
+use super::{
+    access::Access,
+    money, references,
+    text::{self, Shape},
+};
+
+/// Longest note on a reported figure, in characters.
+const NOTE_MAX: usize = 2000;
 use crate::error::{AppError, AppResult, Reason};
 
 /// The indicators the platform computes from its own data, by their seeded `code`. The
@@ -288,13 +295,17 @@ pub async fn record_value(
     check_city_and_year(db, city, year).await?;
     let unit = Unit::of(&indicator)?;
     let value = unit.parse("value", value)?;
+    let note = match note {
+        Some(note) => text::clean("note", &note, NOTE_MAX, Shape::Long)?,
+        None => None,
+    };
     // One statement, as for targets: the unique (indicator, city, year) index decides.
     let row = indicator_value::ActiveModel {
         indicator_id: Set(indicator.id),
         science_city_id: Set(city),
         year: Set(year),
         value: Set(value),
-        note: Set(note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())),
+        note: Set(note),
         recorded_by: Set(user),
         recorded_at: Set(Utc::now()),
         ..Default::default()

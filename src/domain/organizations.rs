@@ -20,7 +20,7 @@ use super::{
     matching::store,
     pagination::{self, Page, PageRequest},
     references, regions,
-    text::{Localized, contains_pattern, fold},
+    text::{self, Localized, Shape, contains_pattern, fold},
 };
 use crate::{
     db,
@@ -187,7 +187,7 @@ impl Draft {
             }
         }
         if let Some(site) = &mut self.website {
-            *site = site.trim().to_owned();
+            *site = text::clean("website", site, WEBSITE_MAX, Shape::Line)?.unwrap_or_default();
             let scheme_ok = site.starts_with("https://") || site.starts_with("http://");
             if !scheme_ok || site.len() > WEBSITE_MAX || site.contains(char::is_whitespace) {
                 return Err(AppError::invalid(
@@ -343,7 +343,7 @@ pub async fn update(
 pub async fn names(
     db: &impl ConnectionTrait,
     ids: Vec<i64>,
-    lang: super::text::Lang,
+    lang: text::Lang,
 ) -> AppResult<std::collections::HashMap<i64, String>> {
     Ok(organization::Entity::find()
         .filter(organization::Column::Id.is_in(ids))

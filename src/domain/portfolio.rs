@@ -31,7 +31,7 @@ use super::{
     money,
     pagination::{self, Page, PageRequest},
     references,
-    text::Localized,
+    text::{self, Localized, Shape},
 };
 use crate::{
     db,
@@ -123,18 +123,12 @@ pub struct ItemChanges {
     pub participants: Option<Vec<Participant>>,
 }
 
-/// A trimmed optional label, at most [`LABEL_MAX`] characters; blank means none.
+/// An optional one-line label, at most [`LABEL_MAX`] characters; blank means none.
 fn label(field: &'static str, value: Option<String>) -> AppResult<Option<String>> {
-    let Some(value) = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    if value.chars().count() > LABEL_MAX {
-        return Err(AppError::invalid(
-            field,
-            format!("at most {LABEL_MAX} characters"),
-        ));
+    match value {
+        Some(value) => text::clean(field, &value, LABEL_MAX, Shape::Line),
+        None => Ok(None),
     }
-    Ok(Some(value))
 }
 
 /// Checks an item's fields and writes them into `row`.
