@@ -39,7 +39,10 @@ use tower_http::{
 use self::{health::DbHealth, rate_limit::RateLimits};
 pub use self::{limits::MAX_BODY_BYTES, shutdown::serve};
 use crate::{
-    auth::jwt::{JwtKeys, JwtSettings},
+    auth::{
+        jwt::{JwtKeys, JwtSettings},
+        password::Hasher,
+    },
     db,
     domain::{Services, accounts::TokenConfig, matching::Weights, matching::store::Matcher},
     graphql::{self as api, KopirSchema, Mode, ReadOnlySchema},
@@ -170,6 +173,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
             db,
             tokens: token_config(&settings.jwt, &secret)?,
             matcher,
+            passwords: Hasher::for_this_machine(),
         }),
         loader_window: DEFAULT_LOADER_WINDOW,
         rate_limits: RateLimits::new(settings.rate_limits),

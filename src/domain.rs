@@ -39,6 +39,8 @@ pub struct Services {
     pub tokens: accounts::TokenConfig,
     /// The matching engine, kept equal to the database.
     pub matcher: matching::store::Matcher,
+    /// The password-hashing threads and their bounded queue.
+    pub passwords: crate::auth::password::Hasher,
 }
 
 /// A change to an optional field: leave it, clear it, or set it.

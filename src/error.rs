@@ -85,6 +85,15 @@ pub enum AppError {
     /// Authenticated, but not allowed to do this.
     #[error("{0}")]
     Forbidden(String),
+    /// Too many of one costly kind of work at once (password checks): refused at once rather
+    /// than queued without bound; `RATE_LIMITED` with a `Retry-After`.
+    #[error("too many {what} at once; retry in {retry_after_secs} s")]
+    Busy {
+        /// What is busy, e.g. `password checks`.
+        what: &'static str,
+        /// Seconds after which a retry is likely to get through.
+        retry_after_secs: u64,
+    },
     /// An input names an object that does not exist or that the caller may not see; the two
     /// answer alike, so an ID never confirms that something hidden exists. There is no
     /// not-found without the input field that named the object: clients point at it.
@@ -170,6 +179,7 @@ impl AppError {
             Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::NotFound { .. } => ErrorCode::NotFound,
+            Self::Busy { .. } => ErrorCode::RateLimited,
             Self::BadUserInput { .. } | Self::Rule { .. } => ErrorCode::BadUserInput,
             Self::SlotConflict(_) => ErrorCode::SlotConflict,
             Self::VersionConflict(_) => ErrorCode::VersionConflict,
@@ -201,6 +211,7 @@ impl AppError {
         match self {
             Self::Internal(source) => tracing::error!(error = ?source, "internal error"),
             Self::DbUnavailable(source) => tracing::warn!(error = %source, "database unavailable"),
+            Self::Busy { what, .. } => tracing::warn!(what, "refused: too many at once"),
             _ => {}
         }
     }

@@ -2,6 +2,13 @@
 
 use std::{process::ExitCode, time::Duration};
 
+/// mimalloc rather than the system allocator: glibc keeps every freed 19 MiB Argon2 block of a
+/// password check resident (its mmap threshold rises after the first one), so resident memory
+/// grew by ~14 MiB per sign-in and never came back; mimalloc returns such blocks to the system
+/// (measured by `benches/load/login_burst.py`, figures in the README).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     #[expect(
         clippy::expect_used,
@@ -12,8 +19,8 @@ fn main() -> ExitCode {
         .build()
         .expect("cannot start the tokio runtime");
     let result = runtime.block_on(kopir::cli::run());
-    // Dropping a runtime waits for every blocking task, and abandoned requests may have queued
-    // password hashes; after the shutdown grace period, do not wait for them.
+    // Dropping a runtime waits for every blocking task; after the shutdown grace period, do not
+    // wait for them.
     runtime.shutdown_timeout(Duration::from_millis(200));
     match result {
         Ok(()) => ExitCode::SUCCESS,

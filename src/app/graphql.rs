@@ -99,7 +99,17 @@ pub async fn graphql(
         } else {
             state.schema.execute(request).await
         };
-        GraphQLResponse::from(response).into_response()
+        let busy = busy_for(&response);
+        let response = GraphQLResponse::from(response).into_response();
+        match busy {
+            // Refused before anything ran (a password check with its queue full): 429 and
+            // `Retry-After`, as the rate limiter answers.
+            Some(seconds) => with_retry_after(
+                (StatusCode::TOO_MANY_REQUESTS, response).into_response(),
+                seconds,
+            ),
+            None => response,
+        }
     };
     // A database that stops answering makes queries hang rather than fail: stop waiting as soon
     // as the health monitor says so. Nothing half-written remains (a transaction whose future is
@@ -123,6 +133,23 @@ pub async fn graphql(
         },
         () = state.app.db_health.lost() => db_unavailable(),
     }
+}
+
+/// The `retryAfter` of a response that holds nothing but `RATE_LIMITED` refusals.
+fn busy_for(response: &async_graphql::Response) -> Option<u64> {
+    if response.errors.is_empty() || response.data != async_graphql::Value::Null {
+        return None;
+    }
+    response
+        .errors
+        .iter()
+        .map(|e| match e.extensions.as_ref()?.get("retryAfter")? {
+            async_graphql::Value::Number(n) => n.as_u64(),
+            _ => None,
+        })
+        .collect::<Option<Vec<u64>>>()?
+        .into_iter()
+        .max()
 }
 
 /// 503 with `DB_UNAVAILABLE` and a hint to retry.

@@ -16,7 +16,11 @@ use sha2::{Digest as _, Sha256};
 
 use super::text::{self, Shape};
 use crate::{
-    auth::{jwt::JwtKeys, password, random_token},
+    auth::{
+        jwt::JwtKeys,
+        password::{self, Hasher},
+        random_token,
+    },
     db,
     error::{AppError, AppResult},
 };
@@ -99,11 +103,13 @@ fn duplicate_email(err: sea_orm::DbErr) -> AppError {
 pub async fn register(
     db: &DatabaseConnection,
     tokens: &TokenConfig,
+    passwords: &Hasher,
     email: &str,
     password: String,
     display_name: &str,
 ) -> AppResult<SignIn> {
-    let user = create_user(db, normalize_email(email)?, password, display_name, false).await?;
+    let email = normalize_email(email)?;
+    let user = create_user(db, passwords, email, password, display_name, false).await?;
     tracing::info!(user_id = user.id, "account registered");
     start_sign_in(db, tokens, user, random_token::<32>()?).await
 }
@@ -112,6 +118,7 @@ pub async fn register(
 /// race between two registrations of one e-mail.
 async fn create_user(
     db: &DatabaseConnection,
+    passwords: &Hasher,
     email: String,
     password: String,
     display_name: &str,
@@ -119,7 +126,7 @@ async fn create_user(
 ) -> AppResult<user_account::Model> {
     check_password(&password)?;
     let display_name = check_display_name(display_name)?;
-    let hash = password::hash(password).await?;
+    let hash = passwords.hash(password).await?;
     let now = Utc::now();
     user_account::ActiveModel {
         email: Set(email),
@@ -139,6 +146,7 @@ async fn create_user(
 pub async fn login(
     db: &DatabaseConnection,
     tokens: &TokenConfig,
+    passwords: &Hasher,
     email: &str,
     password: String,
 ) -> AppResult<SignIn> {
@@ -151,7 +159,7 @@ pub async fn login(
     let stored = user
         .as_ref()
         .map_or(password::DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
-    let matches = password::verify(password, stored).await?;
+    let matches = passwords.verify(password, stored).await?;
     match user {
         Some(user) if matches && user.deactivated_at.is_some() => {
             Err(AppError::Unauthenticated("the account is deactivated"))
@@ -301,7 +309,7 @@ pub async fn bootstrap_admin(
         return Ok((row.update(db).await?, false));
     }
     Ok((
-        create_user(db, email, password, display_name, true).await?,
+        create_user(db, &Hasher::new(1, 1), email, password, display_name, true).await?,
         true,
     ))
 }

@@ -10,6 +10,7 @@ use kopir::{
         health::DbHealth,
         rate_limit::{RateLimitSettings, RateLimits},
     },
+    auth::password::Hasher,
     config::{self, Layer},
     db,
     domain::{Services, accounts},
@@ -67,6 +68,8 @@ pub struct Options {
     pub rate_limits: RateLimitSettings,
     /// How long a GraphQL request may run.
     pub request_timeout: std::time::Duration,
+    /// Password-hashing threads and queued hashes (`None`: as shipped for this machine).
+    pub password_hashing: Option<(usize, usize)>,
 }
 
 impl Default for Options {
@@ -80,6 +83,7 @@ impl Default for Options {
                 per_ip_per_minute: u32::MAX,
             },
             request_timeout: std::time::Duration::from_secs(30),
+            password_hashing: None,
         }
     }
 }
@@ -190,6 +194,10 @@ impl TestApp {
                 matcher: kopir::domain::matching::store::Matcher::new(
                     settings.matching_weights.clone(),
                 ),
+                passwords: match options.password_hashing {
+                    Some((threads, queued)) => Hasher::new(threads, queued),
+                    None => Hasher::for_this_machine(),
+                },
             }),
             loader_window: options.loader_window,
             rate_limits: RateLimits::new(options.rate_limits),

@@ -349,3 +349,60 @@ async fn requests_past_the_timeout_are_answered_at_the_timeout() {
     assert_eq!(app.count("SELECT COUNT(*) FROM organization").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM membership").await, 0);
 }
+
+/// A burst of sign-ins beyond what the hashing threads and their queue hold is refused at once
+/// with 429, `RATE_LIMITED` and `Retry-After` — never queued without bound, never an internal
+/// error — and the service signs people in again as soon as the burst has passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_sign_ins_is_bounded_and_refused_with_retry_after() {
+    let options = Options {
+        password_hashing: Some((1, 2)),
+        ..Options::default()
+    };
+    let app = std::sync::Arc::new(TestApp::spawn_with(Backend::Sqlite, options).await);
+    app.register("burst@example.kz").await;
+    let login = "mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }";
+    let attempts: Vec<_> = (0..24)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let response = app
+                    .client
+                    .post(format!("{}/graphql", app.base))
+                    .json(&json!({ "query": login, "variables": { "e": "burst@example.kz", "p": "correct horse battery" } }))
+                    .send()
+                    .await
+                    .expect("sent");
+                let status = response.status();
+                let retry_after = response.headers().get("retry-after").cloned();
+                let body: serde_json::Value = response.json().await.expect("JSON");
+                (status, retry_after, body)
+            })
+        })
+        .collect();
+    let (mut signed_in, mut refused) = (0, 0);
+    for attempt in attempts {
+        let (status, retry_after, body) = attempt.await.expect("joined");
+        match body["errors"][0]["extensions"]["code"].as_str() {
+            None => {
+                assert_eq!(status, StatusCode::OK);
+                assert!(body["data"]["login"]["accessToken"].is_string(), "{body:#}");
+                signed_in += 1;
+            }
+            Some("RATE_LIMITED") => {
+                assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body:#}");
+                assert_eq!(retry_after.expect("Retry-After"), "1");
+                assert_eq!(body["errors"][0]["extensions"]["retryAfter"], 1);
+                refused += 1;
+            }
+            Some(other) => panic!("{other}: {body:#}"),
+        }
+    }
+    // One thread and two places in the queue: at least three of the burst got through, and
+    // with 24 at once some cannot have.
+    assert!(signed_in >= 3, "signed in {signed_in}");
+    assert!(refused > 0, "none refused of 24");
+    assert_eq!(signed_in + refused, 24);
+    let after = app.login("burst@example.kz", "correct horse battery").await;
+    assert!(after.data("/login/accessToken").is_string());
+}

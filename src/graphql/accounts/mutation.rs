@@ -94,6 +94,7 @@ impl AccountMutation {
         let sign_in = accounts::register(
             &services.db,
             &services.tokens,
+            &services.passwords,
             &input.email,
             input.password,
             &input.display_name,
@@ -109,11 +110,15 @@ impl AccountMutation {
         #[graphql(desc = "The e-mail and password to sign in with.")] input: LoginInput,
     ) -> Result<AuthPayload> {
         let services = services(ctx)?;
-        Ok(
-            accounts::login(&services.db, &services.tokens, &input.email, input.password)
-                .await?
-                .into(),
+        Ok(accounts::login(
+            &services.db,
+            &services.tokens,
+            &services.passwords,
+            &input.email,
+            input.password,
         )
+        .await?
+        .into())
     }
 
     /// Exchanges a refresh token for a new sign-in. Each refresh token works once; presenting a

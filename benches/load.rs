@@ -1,0 +1,438 @@
+//! The load harness: one command, `cargo bench --bench load`, measures Kopir's HTTP service
+//! against a bare axum handler in the same run, on SQLite and PostgreSQL.
+//!
+//! For each backend it fills a fresh database with generated data
+//! (`load/data.rs`: 10,000 organisations by default, with members, needs and capabilities),
+//! starts `kopir serve` and a bare axum server (this binary again, `--serve-bare`, answering a
+//! fixed 26 KB JSON body) as separate processes, and drives a fixed set of operations with its
+//! own load generator: `--connections` keep-alive clients for `--seconds` each, every response
+//! checked (a 200 carrying `errors` counts as a failure, not a success). Per operation it
+//! prints requests per second, p50/p99 latency, the server's CPU time per request (from
+//! `/proc/<pid>/stat`) and each figure as a ratio to the bare handler of the same run.
+//!
+//! Options: `--organizations N` (default 10000), `--seconds S` (5), `--connections C` (64),
+//! `--backend sqlite|postgres|both` (both; PostgreSQL at `KOPIR_LOAD_POSTGRES`, default
+//! `postgres://postgres@127.0.0.1:5432`, database `kopir_load`, dropped and recreated).
+//!
+//! The generator is in the repository rather than `oha` or `wrk` because neither reads the
+//! bodies: a GraphQL server answers most failures with 200.
+
+#[path = "common/mod.rs"]
+mod common;
+#[path = "load/data.rs"]
+mod data;
+
+use std::{
+    process::{Child, Command, Stdio},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use serde_json::{Value, json};
+
+/// What one operation sends.
+struct Operation {
+    name: &'static str,
+    body: Value,
+    signed_in: bool,
+}
+
+/// What a run of one operation measured.
+struct Figures {
+    requests: u64,
+    failures: u64,
+    seconds: f64,
+    p50: Duration,
+    p99: Duration,
+    cpu_per_request: Duration,
+    first_failure: Option<String>,
+}
+
+impl Figures {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+}
+
+fn option(args: &[String], name: &str, default: &str) -> String {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .unwrap_or_else(|| default.to_owned())
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    if let Some(port) = args.iter().position(|a| a == "--serve-bare") {
+        return runtime.block_on(serve_bare(args[port + 1].parse()?));
+    }
+    let organizations: usize = option(&args, "--organizations", "10000").parse()?;
+    let seconds: u64 = option(&args, "--seconds", "5").parse()?;
+    let connections: usize = option(&args, "--connections", "64").parse()?;
+    let backends = match option(&args, "--backend", "both").as_str() {
+        "both" => vec!["sqlite", "postgres"],
+        one => vec![if one == "sqlite" {
+            "sqlite"
+        } else {
+            "postgres"
+        }],
+    };
+    // `cargo bench` builds the binary with the same optimisations as this harness.
+    let kopir = env!("CARGO_BIN_EXE_kopir");
+    let work = tempfile::tempdir()?;
+    for backend in backends {
+        let url = match backend {
+            "sqlite" => format!("sqlite://{}/load.db", work.path().display()),
+            _ => runtime.block_on(fresh_postgres())?,
+        };
+        let started = Instant::now();
+        runtime.block_on(data::fill(&url, organizations))?;
+        println!(
+            "\n== {backend}: {organizations} organisations generated in {:.1?}",
+            started.elapsed()
+        );
+        let kopir = Server::start(
+            Command::new(kopir).args(["serve", "--database-url", &url]),
+            "/readyz",
+        )?;
+        let bare = Server::start(
+            Command::new(std::env::current_exe()?).arg("--serve-bare"),
+            "/healthz",
+        )?;
+        runtime.block_on(measure(&kopir, &bare, seconds, connections))?;
+    }
+    Ok(())
+}
+
+/// A server process on a free port, stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(command: &mut Command, ready: &str) -> anyhow::Result<Server> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let bare = command
+            .get_args()
+            .any(|a| a.to_str() == Some("--serve-bare"));
+        let child = command
+            .arg(if bare {
+                port.to_string()
+            } else {
+                format!("--listen=127.0.0.1:{port}")
+            })
+            .env(
+                "KOPIR_JWT_SECRET",
+                "load-harness-secret-load-harness-secret-0123",
+            )
+            .env("KOPIR_RATE_LIMIT_PER_IP", "100000000")
+            .env("KOPIR_RATE_LIMIT_PER_USER", "100000000")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()?;
+        let server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            if answers_ok(port, ready) {
+                return Ok(server);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        anyhow::bail!("{} did not become ready", server.base)
+    }
+
+    /// User plus system CPU time the process has used.
+    fn cpu(&self) -> anyhow::Result<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))?;
+        // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().collect())
+            .unwrap_or_default();
+        let ticks: u64 = fields[11].parse::<u64>()? + fields[12].parse::<u64>()?;
+        // Linux reports in USER_HZ, 100 on every architecture Kopir runs on.
+        Ok(Duration::from_millis(ticks * 10))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether `GET path` on the local `port` answers 200.
+fn answers_ok(port: u16, path: &str) -> bool {
+    use std::io::{Read as _, Write as _};
+    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let mut answer = String::new();
+    stream
+        .write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
+        .and_then(|()| stream.read_to_string(&mut answer))
+        .is_ok()
+        && (answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"))
+}
+
+async fn fresh_postgres() -> anyhow::Result<String> {
+    use sea_orm::ConnectionTrait as _;
+    let base = std::env::var("KOPIR_LOAD_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+    let admin = sea_orm::Database::connect(format!("{base}/postgres")).await?;
+    admin
+        .execute_unprepared("DROP DATABASE IF EXISTS kopir_load WITH (FORCE)")
+        .await?;
+    admin
+        .execute_unprepared("CREATE DATABASE kopir_load")
+        .await?;
+    Ok(format!("{base}/kopir_load"))
+}
+
+/// A bare axum server answering every POST with the same 26 KB JSON document.
+async fn serve_bare(port: u16) -> anyhow::Result<()> {
+    let nodes: Vec<Value> = (0..50)
+        .map(|i| json!({ "id": format!("T3JnYW5pemF0aW9uOj{i:03}"), "name": { "en": format!("Organisation number {i} of the page") },
+            "region": { "code": "KZ-75" },
+            "members": (0..2).map(|m| json!({ "role": "ADMIN", "user": { "displayName": format!("Member {m} of organisation {i}, with a long enough name") } })).collect::<Vec<_>>() }))
+        .collect();
+    let mut body = serde_json::to_vec(&json!({ "data": { "organizations": { "nodes": nodes } } }))?;
+    body.resize(26 * 1024, b' ');
+    let body = axum::body::Bytes::from(body);
+    let app = axum::Router::new()
+        .route(
+            "/graphql",
+            axum::routing::post(move || {
+                let body = body.clone();
+                async move { ([("content-type", "application/json")], body) }
+            }),
+        )
+        .route("/healthz", axum::routing::get(|| async { "ok" }));
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    axum::serve(listener, app).await?;
+    Ok(())
+}
+
+async fn gql(base: &str, token: Option<&str>, body: &Value) -> anyhow::Result<Value> {
+    let mut request = reqwest::Client::new()
+        .post(format!("{base}/graphql"))
+        .json(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let reply: Value = request.send().await?.json().await?;
+    anyhow::ensure!(reply.get("errors").is_none(), "{reply}");
+    Ok(reply)
+}
+
+async fn measure(
+    kopir: &Server,
+    bare: &Server,
+    seconds: u64,
+    connections: usize,
+) -> anyhow::Result<()> {
+    let token = gql(
+        &kopir.base,
+        None,
+        &json!({ "query": "mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }",
+                 "variables": { "e": "admin0@load.kz", "p": data::PASSWORD } }),
+    )
+    .await?["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let me = gql(
+        &kopir.base,
+        Some(&token),
+        &json!({ "query": "{ me { memberships { organization { id } } } }" }),
+    )
+    .await?;
+    let own = me["data"]["me"]["memberships"][0]["organization"]["id"].clone();
+    let needs = gql(
+        &kopir.base,
+        None,
+        &json!({ "query": "{ needs(first: 1) { nodes { id } } }" }),
+    )
+    .await?;
+    let need = needs["data"]["needs"]["nodes"][0]["id"].clone();
+    let page = "{ organizations(first: 50) { nodes { id name { en } region { code } members { role user { displayName } } } } }";
+    let operations = [
+        Operation {
+            name: "bare axum handler (26 KB)",
+            body: json!({ "query": page }),
+            signed_in: false,
+        },
+        Operation {
+            name: "{ __typename }",
+            body: json!({ "query": "{ __typename }" }),
+            signed_in: false,
+        },
+        Operation {
+            name: "organizations(first: 50) nested, signed in",
+            body: json!({ "query": page }),
+            signed_in: true,
+        },
+        Operation {
+            name: "organizations(first: 50) nested, anonymous",
+            body: json!({ "query": page }),
+            signed_in: false,
+        },
+        Operation {
+            name: "needs(first: 50) with organisation",
+            body: json!({ "query": "{ needs(first: 50) { nodes { id title { en } organization { name { en } } } } }" }),
+            signed_in: false,
+        },
+        Operation {
+            name: "matchesForNeed(first: 10)",
+            body: json!({ "query": "query($n: ID!) { matchesForNeed(needId: $n, first: 10) { score capability { id } } }", "variables": { "n": need } }),
+            signed_in: true,
+        },
+        Operation {
+            name: "partnersForNeed(first: 10)",
+            body: json!({ "query": "query($n: ID!) { partnersForNeed(needId: $n, first: 10) { score organization { id } } }", "variables": { "n": need } }),
+            signed_in: true,
+        },
+        Operation {
+            name: "updateOrganization (mutation)",
+            body: json!({ "query": "mutation($id: ID!) { updateOrganization(input: { id: $id, website: \"https://example.kz\" }) { organization { id } } }", "variables": { "id": own } }),
+            signed_in: true,
+        },
+    ];
+    println!(
+        "{:<46} {:>9} {:>8} {:>8} {:>10} {:>9} {:>8}",
+        "operation", "req/s", "p50 ms", "p99 ms", "CPU µs/req", "× bare", "failures"
+    );
+    let mut bare_rate = None;
+    for (i, op) in operations.iter().enumerate() {
+        let server = if i == 0 { bare } else { kopir };
+        let token = op.signed_in.then_some(token.as_str());
+        for clients in [1, connections] {
+            if clients == 1
+                && !op
+                    .name
+                    .starts_with("organizations(first: 50) nested, signed")
+            {
+                continue;
+            }
+            let figures = drive(server, token, &op.body, clients, seconds).await?;
+            let rate = figures.per_second();
+            if i == 0 {
+                bare_rate = Some(rate);
+            }
+            println!(
+                "{:<46} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>9.3} {:>8}",
+                format!("{} [{clients} conn]", op.name),
+                rate,
+                figures.p50.as_secs_f64() * 1e3,
+                figures.p99.as_secs_f64() * 1e3,
+                figures.cpu_per_request.as_secs_f64() * 1e6,
+                rate / bare_rate.unwrap_or(rate),
+                figures.failures,
+            );
+            if let Some(failure) = figures.first_failure {
+                println!("    first failure: {failure}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `clients` keep-alive connections sending `body` back to back for `seconds`.
+async fn drive(
+    server: &Server,
+    token: Option<&str>,
+    body: &Value,
+    clients: usize,
+    seconds: u64,
+) -> anyhow::Result<Figures> {
+    let body = Arc::new(serde_json::to_vec(body)?);
+    let url = Arc::new(format!("{}/graphql", server.base));
+    let token = token.map(|t| Arc::new(format!("Bearer {t}")));
+    // Warm up (connections, caches), then measure.
+    let cpu_before = server.cpu()?;
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(seconds);
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let (body, url, token) = (body.clone(), url.clone(), token.clone());
+            tokio::spawn(async move {
+                let client = reqwest::Client::builder()
+                    .pool_max_idle_per_host(1)
+                    .build()
+                    .expect("client");
+                let mut latencies = Vec::new();
+                let (mut failures, mut first_failure) = (0u64, None);
+                while Instant::now() < deadline {
+                    let sent = Instant::now();
+                    let mut request = client
+                        .post(url.as_str())
+                        .header("content-type", "application/json")
+                        .body(body.as_ref().clone());
+                    if let Some(token) = &token {
+                        request = request.header("authorization", token.as_str());
+                    }
+                    let outcome = match request.send().await {
+                        Ok(response) => {
+                            let status = response.status();
+                            match response.bytes().await {
+                                Ok(bytes)
+                                    if status.is_success()
+                                        && !bytes.windows(9).any(|w| w == b"\"errors\":") =>
+                                {
+                                    Ok(())
+                                }
+                                Ok(bytes) => Err(format!(
+                                    "{status}: {}",
+                                    String::from_utf8_lossy(&bytes[..bytes.len().min(300)])
+                                )),
+                                Err(e) => Err(e.to_string()),
+                            }
+                        }
+                        Err(e) => Err(e.to_string()),
+                    };
+                    latencies.push(sent.elapsed());
+                    if let Err(e) = outcome {
+                        failures += 1;
+                        first_failure.get_or_insert(e);
+                    }
+                }
+                (latencies, failures, first_failure)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    let (mut failures, mut first_failure) = (0, None);
+    for task in tasks {
+        let (l, f, first) = task.await?;
+        latencies.extend(l);
+        failures += f;
+        if first_failure.is_none() {
+            first_failure = first;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let cpu = server.cpu()?.saturating_sub(cpu_before);
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
+    let requests = latencies.len() as u64;
+    Ok(Figures {
+        requests,
+        failures,
+        seconds: elapsed,
+        p50: at(0.50),
+        p99: at(0.99),
+        cpu_per_request: cpu / u32::try_from(requests.max(1)).unwrap_or(u32::MAX),
+        first_failure,
+    })
+}
