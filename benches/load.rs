@@ -11,6 +11,7 @@
 //! `/proc/<pid>/stat`) and each figure as a ratio to the bare handler of the same run.
 //!
 //! Options: `--organizations N` (default 10000), `--seconds S` (5), `--connections C` (64),
+//! `--only TEXT` (only the operations whose name contains it, beside the bare handler),
 //! `--backend sqlite|postgres|both` (both; PostgreSQL at `KOPIR_LOAD_POSTGRES`, default
 //! `postgres://postgres@127.0.0.1:5432`, database `kopir_load`, dropped and recreated).
 //!
@@ -73,6 +74,7 @@ fn main() -> anyhow::Result<()> {
     let organizations: usize = option(&args, "--organizations", "10000").parse()?;
     let seconds: u64 = option(&args, "--seconds", "5").parse()?;
     let connections: usize = option(&args, "--connections", "64").parse()?;
+    let only = option(&args, "--only", "");
     let backends = match option(&args, "--backend", "both").as_str() {
         "both" => vec!["sqlite", "postgres"],
         one => vec![if one == "sqlite" {
@@ -103,7 +105,7 @@ fn main() -> anyhow::Result<()> {
             Command::new(std::env::current_exe()?).arg("--serve-bare"),
             "/healthz",
         )?;
-        runtime.block_on(measure(&kopir, &bare, seconds, connections))?;
+        runtime.block_on(measure(&kopir, &bare, seconds, connections, &only))?;
     }
     Ok(())
 }
@@ -241,6 +243,7 @@ async fn measure(
     bare: &Server,
     seconds: u64,
     connections: usize,
+    only: &str,
 ) -> anyhow::Result<()> {
     let token = gql(
         &kopir.base,
@@ -315,6 +318,9 @@ async fn measure(
     );
     let mut bare_rate = None;
     for (i, op) in operations.iter().enumerate() {
+        if i > 0 && !op.name.contains(only) {
+            continue;
+        }
         let server = if i == 0 { bare } else { kopir };
         let token = op.signed_in.then_some(token.as_str());
         for clients in [1, connections] {

@@ -21,8 +21,8 @@ use kopir::{
 };
 use rand::{SeedableRng as _, rngs::StdRng};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, EntityTrait as _, PaginatorTrait as _, QueryFilter as _,
-    QuerySelect as _,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
+    PaginatorTrait as _, QueryFilter as _, QuerySelect as _,
 };
 use serde_json::json;
 
@@ -101,9 +101,8 @@ pub async fn fill(url: &str, count: usize) -> anyhow::Result<()> {
 
     let hash = Hasher::new(1, 1).hash(PASSWORD.into()).await?;
     let now = Utc::now();
-    for (chunk_no, chunk) in orgs.chunks(CHUNK / 2).enumerate() {
-        let users = chunk.iter().enumerate().flat_map(|(j, _)| {
-            let i = chunk_no * (CHUNK / 2) + j;
+    let accounts: Vec<user_account::ActiveModel> = (0..orgs.len())
+        .flat_map(|i| {
             ["admin", "member"].map(|role| user_account::ActiveModel {
                 email: Set(format!("{role}{i}@load.kz")),
                 password_hash: Set(hash.clone()),
@@ -113,11 +112,9 @@ pub async fn fill(url: &str, count: usize) -> anyhow::Result<()> {
                 updated_at: Set(now),
                 ..Default::default()
             })
-        });
-        user_account::Entity::insert_many(users)
-            .exec_without_returning(&db)
-            .await?;
-    }
+        })
+        .collect();
+    insert_in_chunks(&db, accounts).await?;
     let users: Vec<(i64, String)> = user_account::Entity::find()
         .select_only()
         .column(user_account::Column::Id)
@@ -149,14 +146,10 @@ pub async fn fill(url: &str, count: usize) -> anyhow::Result<()> {
             });
         }
     }
-    for chunk in memberships.chunks(CHUNK) {
-        membership::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&db)
-            .await?;
-    }
+    let memberships = insert_in_chunks(&db, memberships).await?;
     println!(
         "{} accounts and memberships in {:.1?}",
-        memberships.len(),
+        memberships,
         started.elapsed()
     );
 
@@ -204,23 +197,28 @@ pub async fn fill(url: &str, count: usize) -> anyhow::Result<()> {
             });
         }
     }
-    for chunk in needs.chunks(CHUNK) {
-        need::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&db)
-            .await?;
-    }
-    for chunk in capabilities.chunks(CHUNK) {
-        capability::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&db)
-            .await?;
-    }
+    let needs = insert_in_chunks(&db, needs).await?;
+    let capabilities = insert_in_chunks(&db, capabilities).await?;
     println!(
         "{} needs and {} capabilities; done in {:.1?}",
-        needs.len(),
-        capabilities.len(),
+        needs,
+        capabilities,
         started.elapsed()
     );
     Ok(())
+}
+
+/// Inserts `rows` [`CHUNK`] to a statement; returns how many.
+async fn insert_in_chunks<A>(db: &DatabaseConnection, rows: Vec<A>) -> anyhow::Result<usize>
+where
+    A: ActiveModelTrait + Clone + Send,
+{
+    for chunk in rows.chunks(CHUNK) {
+        A::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(rows.len())
 }
 
 /// `count` distinct valid BINs of resident legal entities, registered month by month from
