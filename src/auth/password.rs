@@ -1,14 +1,13 @@
 //! Password hashing with Argon2id (the argon2 crate's defaults follow the OWASP recommendation:
 //! 19 MiB, 2 passes).
 //!
-//! Hashing is deliberately slow and memory-hard, so it is bounded three ways. It runs on a few
-//! threads of its own (one per core), never on the async workers that answer everything else.
-//! Those threads are the only ones that ever hold an Argon2 block, so the allocator reuses the
-//! same 19 MiB per thread instead of leaving a freed block in every thread's arena: resident
-//! memory grows by at most one block per core and stays there, whatever the burst. And the wait
-//! for a free thread is a bounded queue: when it is full the request is refused at once with
-//! `RATE_LIMITED` and a `Retry-After`, so a burst of logins costs neither memory nor threads.
-//! A queued hash whose request has been abandoned is skipped.
+//! Hashing is deliberately slow and memory-hard, so it is bounded. It runs on a few threads of
+//! its own (one per core), never on the async workers that answer everything else, so at most
+//! one 19 MiB Argon2 block per core is live at once. The wait for a free thread is a bounded
+//! queue: when it is full the request is refused at once with `RATE_LIMITED` and a
+//! `Retry-After`, so a burst of logins costs neither memory nor threads. A queued hash whose
+//! request has been abandoned is skipped. (That freed blocks go back to the system is the
+//! allocator's part: see the binary's `#[global_allocator]`.)
 
 use std::{
     num::NonZeroUsize,
@@ -159,8 +158,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_full_queue_refuses_at_once() {
-        // No thread takes jobs while this one holds the only thread busy: one runs, one waits,
-        // the third is refused without waiting.
+        // While the only thread is held busy, one hash waits in the queue's one place and a
+        // third is refused without waiting.
         let hasher = Hasher::new(1, 1);
         let (started, release) = (
             Arc::new(std::sync::Barrier::new(2)),
@@ -182,17 +181,20 @@ mod tests {
         tokio::task::spawn_blocking(move || started.wait())
             .await
             .expect("started");
-        let waiting = tokio::spawn({
-            let hasher = hasher.clone();
-            async move { hasher.hash("queued".into()).await }
-        });
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        // Polled once, the second hash takes the one place in the queue.
+        let waiting = hasher.hash("queued".into());
+        tokio::pin!(waiting);
+        assert!(
+            tokio::time::timeout(std::time::Duration::ZERO, &mut waiting)
+                .await
+                .is_err()
+        );
         let refused = hasher.hash("third".into()).await;
         assert!(matches!(refused, Err(AppError::Busy { .. })), "{refused:?}");
         tokio::task::spawn_blocking(move || release.wait())
             .await
             .expect("released");
         busy.await.expect("joined").expect("ran");
-        assert!(waiting.await.expect("joined").is_ok());
+        assert!(waiting.await.is_ok());
     }
 }

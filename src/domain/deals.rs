@@ -177,10 +177,14 @@ async fn financing_lines(
     for line in lines {
         let amount = money::parse("financing.amount", &line.amount)?;
         total = total.saturating_add(amount);
-        if let Some(investor) = line.investor_organization_id {
-            references::organizations(db, "investorOrganizationId", &[investor]).await?;
-        }
         out.push((line.source, amount, line.investor_organization_id));
+    }
+    let investors: Vec<i64> = out
+        .iter()
+        .filter_map(|(_, _, investor)| *investor)
+        .collect();
+    if !investors.is_empty() {
+        references::organizations(db, "investorOrganizationId", &investors).await?;
     }
     if total > value {
         return Err(AppError::rule(

@@ -12,11 +12,25 @@ use entity::{
 };
 use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _};
 
-use super::access::{Access, NeedView};
+use super::{
+    access::{Access, NeedView},
+    batch::Keyed,
+};
 use crate::error::{AppError, AppResult};
 
-fn unknown(field: &'static str, what: &'static str) -> AppError {
-    AppError::not_found(field, what)
+/// A row of a kind every caller may see (sessions, organisations, science cities): it must
+/// merely exist.
+async fn public<E: Keyed>(
+    db: &impl ConnectionTrait,
+    field: &'static str,
+    what: &'static str,
+    id: i64,
+) -> AppResult<E::Model> {
+    E::find()
+        .filter(E::key_column().eq(id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found(field, what))
 }
 
 /// A need the caller may know of (in full or as a teaser), and how much of it they may read.
@@ -29,10 +43,10 @@ pub async fn need(
     let need = need::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(|| unknown(field, "need"))?;
+        .ok_or_else(|| AppError::not_found(field, "need"))?;
     let shared_with = shares_of(db, id).await?;
     match access.need_view(need.organization_id, need.confidentiality, &shared_with) {
-        NeedView::Hidden => Err(unknown(field, "need")),
+        NeedView::Hidden => Err(AppError::not_found(field, "need")),
         view => Ok((need, view)),
     }
 }
@@ -59,7 +73,7 @@ pub async fn capability(
         .one(db)
         .await?
         .filter(|c| access.sees_capability(c.organization_id, c.active))
-        .ok_or_else(|| unknown(field, "capability"))
+        .ok_or_else(|| AppError::not_found(field, "capability"))
 }
 
 /// A meeting the caller may see (its two organisations' members, the session's organisers),
@@ -71,7 +85,7 @@ pub async fn meeting(
     id: i64,
 ) -> AppResult<(meeting::Model, session::Model)> {
     let Some(m) = meeting::Entity::find_by_id(id).one(db).await? else {
-        return Err(unknown(field, "meeting"));
+        return Err(AppError::not_found(field, "meeting"));
     };
     match session::Entity::find_by_id(m.session_id).one(db).await? {
         Some(s)
@@ -81,7 +95,7 @@ pub async fn meeting(
         {
             Ok((m, s))
         }
-        _ => Err(unknown(field, "meeting")),
+        _ => Err(AppError::not_found(field, "meeting")),
     }
 }
 
@@ -91,10 +105,7 @@ pub async fn session(
     field: &'static str,
     id: i64,
 ) -> AppResult<session::Model> {
-    session::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| unknown(field, "session"))
+    public::<session::Entity>(db, field, "session", id).await
 }
 
 /// Organisations: the registry is public, so each must merely exist. Returned in `ids`' order.
@@ -108,7 +119,7 @@ pub async fn organizations(
         .all(db)
         .await?;
     if ids.iter().any(|id| !found.iter().any(|o| o.id == *id)) {
-        return Err(unknown(field, "organisation"));
+        return Err(AppError::not_found(field, "organisation"));
     }
     found.sort_by_key(|o| ids.iter().position(|id| *id == o.id));
     Ok(found)
@@ -120,10 +131,7 @@ pub async fn organization(
     field: &'static str,
     id: i64,
 ) -> AppResult<organization::Model> {
-    organization::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| unknown(field, "organisation"))
+    public::<organization::Entity>(db, field, "organisation", id).await
 }
 
 /// A science city: science cities are public.
@@ -132,10 +140,7 @@ pub async fn science_city(
     field: &'static str,
     id: i64,
 ) -> AppResult<science_city::Model> {
-    science_city::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| unknown(field, "science city"))
+    public::<science_city::Entity>(db, field, "science city", id).await
 }
 
 /// A portfolio item the caller may see (members-only ones: its participants' members).
@@ -148,7 +153,7 @@ pub async fn portfolio_item(
     let item = portfolio_item::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(|| unknown(field, "portfolio item"))?;
+        .ok_or_else(|| AppError::not_found(field, "portfolio item"))?;
     if item.members_only {
         let participants: Vec<i64> = portfolio_participant::Entity::find()
             .filter(portfolio_participant::Column::ItemId.eq(id))
@@ -158,7 +163,7 @@ pub async fn portfolio_item(
             .map(|p| p.organization_id)
             .collect();
         if !access.acts_for_any(&participants) {
-            return Err(unknown(field, "portfolio item"));
+            return Err(AppError::not_found(field, "portfolio item"));
         }
     }
     Ok(item)
