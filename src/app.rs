@@ -132,6 +132,10 @@ impl AppState {
     /// State for `app`, presenting the schema in `mode`.
     pub fn new(app: App, mode: Mode) -> Self {
         telemetry::handle();
+        // The matching index is built while everything else already answers (a large one
+        // takes seconds); `/readyz` says so until it is done.
+        let services = app.services.clone();
+        tokio::spawn(async move { services.matcher.warm_up(&services.db).await });
         let app = Arc::new(app);
         Self {
             schema: api::schema(app.services.clone(), mode),
@@ -153,21 +157,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
     let db = db::connect(&settings.database_url, settings.db_max_connections).await?;
     db::migrate(&db).await?;
     let monitor = db::connect(&settings.database_url, 1).await?;
-    // Build the matching index now rather than on the first matching request.
     let matcher = Matcher::new(settings.matching_weights.clone());
-    let started = std::time::Instant::now();
-    {
-        let engine = matcher
-            .current(&db)
-            .await
-            .context("cannot build the matching index")?;
-        tracing::info!(
-            needs = engine.need_count(),
-            capabilities = engine.capability_count(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "matching index built"
-        );
-    }
     Ok(App {
         services: Arc::new(Services {
             db,

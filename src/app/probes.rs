@@ -20,14 +20,18 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-/// Ready when the database answers and its schema is current: a replica must not take traffic
-/// against a database an older or newer release migrated.
+/// Ready when the database answers, its schema is current (a replica must not take traffic
+/// against a database an older or newer release migrated) and the start-up build of the
+/// matching index has ended (matching requests would wait for it).
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     if state.shutting_down.load(Ordering::SeqCst) {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down");
     }
     if !state.app.db_health.is_available() {
         return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable");
+    }
+    if state.app.services.matcher.is_building() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "matching index building");
     }
     let check = async {
         let pending = Migrator::get_pending_migrations(&state.app.services.db).await?;

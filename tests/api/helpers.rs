@@ -17,7 +17,7 @@ use kopir::{
     graphql::Mode,
 };
 use reqwest::StatusCode;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use serde_json::{Value, json};
 
 /// The signing secret every TestApp uses, so tests can forge tokens with it or with others.
@@ -70,6 +70,11 @@ pub struct Options {
     pub request_timeout: std::time::Duration,
     /// Password-hashing threads and queued hashes (`None`: as shipped for this machine).
     pub password_hashing: Option<(usize, usize)>,
+    /// PostgreSQL only: a table a transaction of the test's own holds locked (`ACCESS
+    /// EXCLUSIVE`) from before the service starts until [`TestApp::release_lock`], so the
+    /// start-up build of the matching index waits. Without it, `spawn` returns once the index
+    /// is built.
+    pub locked_table: Option<&'static str>,
 }
 
 impl Default for Options {
@@ -84,6 +89,7 @@ impl Default for Options {
             },
             request_timeout: std::time::Duration::from_secs(30),
             password_hashing: None,
+            locked_table: None,
         }
     }
 }
@@ -98,6 +104,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// Every SQL statement the service ran since the last [`TestApp::take_statements`].
     statements: Arc<Mutex<Vec<String>>>,
+    /// The transaction holding [`Options::locked_table`].
+    lock: Option<DatabaseTransaction>,
     _dir: tempfile::TempDir,
 }
 
@@ -186,6 +194,11 @@ impl TestApp {
                     .expect("migrations");
             }
         }
+        let lock = match (options.locked_table, &schema) {
+            (Some(table), Some(schema)) => Some(lock_table(&url, schema, table).await),
+            (Some(_), None) => panic!("locked_table needs PostgreSQL"),
+            (None, _) => None,
+        };
         let secret = secrecy::SecretString::from(JWT_SECRET);
         let app = App {
             services: Arc::new(Services {
@@ -216,6 +229,7 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
+        let services = app.services.clone();
         let router = app::router(AppState::new(app, options.mode));
         tokio::spawn(async move {
             axum::serve(
@@ -224,13 +238,30 @@ impl TestApp {
             )
             .await
         });
+        if lock.is_none() {
+            // The matching index is built on a task of its own at start-up; tests begin once
+            // it is, as a load balancer waits for `/readyz`.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while services.matcher.is_building() {
+                assert!(std::time::Instant::now() < deadline, "index build hangs");
+                tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            }
+        }
         statements.lock().expect("lock").clear();
         TestApp {
             base,
             client: reqwest::Client::new(),
             db,
             statements,
+            lock,
             _dir: dir,
+        }
+    }
+
+    /// Ends the transaction holding [`Options::locked_table`].
+    pub async fn release_lock(&mut self) {
+        if let Some(lock) = self.lock.take() {
+            lock.commit().await.expect("release the lock");
         }
     }
 
@@ -428,6 +459,21 @@ impl PgDatabase {
 }
 
 /// Creates an empty schema for one test, so tests run in parallel without seeing each other.
+/// A transaction in `schema` holding `table` locked against every other access.
+async fn lock_table(url: &str, schema: &str, table: &str) -> DatabaseTransaction {
+    use sea_orm::{ConnectionTrait as _, TransactionTrait as _};
+    let holder = db::connect_with(url, 1, |o| {
+        o.set_schema_search_path(schema.to_owned());
+    })
+    .await
+    .expect("lock connection");
+    let txn = holder.begin().await.expect("begin");
+    txn.execute_unprepared(&format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
+        .await
+        .expect("lock table");
+    txn
+}
+
 async fn fresh_pg_schema(url: &str) -> String {
     use sea_orm::ConnectionTrait as _;
     let admin = db::connect(url, 1)

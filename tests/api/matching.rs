@@ -2,7 +2,9 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, bins};
+use reqwest::StatusCode;
+
+use crate::helpers::{Backend, Options, TestApp, bins};
 
 const CREATE_ORG: &str = "mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } } }";
 const POST_NEED: &str = "mutation($input: PostNeedInput!) { postNeed(input: $input) { need { id status teaserOnly } } }";
@@ -582,6 +584,54 @@ async fn concurrent_updates_to_one_capability_all_apply(app: TestApp) {
         now.data("/node"),
         &json!({ "keywords": ["catalyst"], "equipment": ["pilot reactor"], "trl": 6, "price": { "min": { "amount": "1000000.00" } }, "leadTimeDays": 30, "capacity": 4, "description": { "en": "Hydrocracking" }, "sectors": ["MINING"] })
     );
+}
+
+/// At start-up the matching index is built on a task of its own: until it is, `/readyz`
+/// answers 503 and says why, every other request is answered, and a matching request waits for
+/// the index rather than failing. A transaction of the test's own holding the portfolio table
+/// locked keeps the build waiting (PostgreSQL only: SQLite cannot hold readers back like that).
+#[tokio::test]
+async fn postgres_the_matching_index_builds_while_the_rest_serves() {
+    let Some(backend) = Backend::postgres("the_matching_index_builds_while_the_rest_serves") else {
+        return;
+    };
+    let options = Options {
+        locked_table: Some("portfolio_item"),
+        ..Options::default()
+    };
+    let mut app = TestApp::spawn_with(backend, options).await;
+    let building = app.get("/readyz").await;
+    assert_eq!(building.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        building.text().await.expect("text"),
+        "matching index building"
+    );
+    // Accounts, organisations, a need and a capability are written meanwhile.
+    let w = world(&app).await;
+    let cap = post_capability(
+        &app,
+        &w.english,
+        json!({ "title": { "en": "Heavy oil hydrocracking catalyst" }, "fieldsOfScience": ["2.4"] }),
+    )
+    .await;
+    let matches = app.spawn_gql(
+        Some(w.enterprise.token.clone()),
+        "query($id: ID!) { matchesForNeed(needId: $id) { capability { id } } }",
+        json!({ "id": w.need }),
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!matches.is_finished(), "the matching request waits");
+    assert_eq!(
+        app.get("/readyz").await.status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    app.release_lock().await;
+    let matches = matches.await.expect("joined");
+    assert_eq!(
+        matches.data("/matchesForNeed"),
+        &json!([{ "capability": { "id": cap } }])
+    );
+    assert_eq!(app.get("/readyz").await.status(), StatusCode::OK);
 }
 
 crate::db_tests!(

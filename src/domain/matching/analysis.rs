@@ -23,6 +23,7 @@ use std::{
 };
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 use unicode_segmentation::UnicodeSegmentation as _;
 
 use crate::domain::text::fold;
@@ -82,16 +83,22 @@ pub struct Query {
 
 /// Analyses `text`, repeating it `boost` times in weight (titles and keywords count more).
 pub fn analyze(parts: &[(&str, f32)]) -> Query {
-    analyze_with(parts, false)
+    analyze_with(parts, false, true)
 }
 
 /// [`analyze`], plus a feature for each pair of adjacent stems.
 pub fn analyze_phrases(parts: &[(&str, f32)]) -> Query {
-    analyze_with(parts, true)
+    analyze_with(parts, true, true)
 }
 
-fn analyze_with(parts: &[(&str, f32)], phrases: bool) -> Query {
-    let mut acc: HashMap<Feature, f32> = HashMap::new();
+/// The terms of [`analyze`] (`phrases`: of [`analyze_phrases`]) without their source words: what
+/// an indexed document keeps, as words are only ever shown from the query's side.
+pub fn terms(parts: &[(&str, f32)], phrases: bool) -> Terms {
+    analyze_with(parts, phrases, false).terms
+}
+
+fn analyze_with(parts: &[(&str, f32)], phrases: bool, keep_words: bool) -> Query {
+    let mut acc: FxHashMap<Feature, f32> = FxHashMap::default();
     let mut words: HashMap<Feature, String> = HashMap::new();
     for &(text, boost) in parts {
         let folded = fold(text);
@@ -107,7 +114,9 @@ fn analyze_with(parts: &[(&str, f32)], phrases: bool) -> Query {
             let stem = stem(word, &key);
             let mut add = |f: Feature, w: f32| {
                 *acc.entry(f).or_default() += w * boost;
-                words.entry(f).or_insert_with(|| word.to_owned());
+                if keep_words {
+                    words.entry(f).or_insert_with(|| word.to_owned());
+                }
             };
             add(feature(Kind::Stem, &stem), STEM_WEIGHT);
             if phrases && let Some(prev) = &previous {

@@ -10,7 +10,7 @@ use super::{
     CapabilityProfile, Exclusion, FIELD_CANDIDATES, FactorName, ItemProfile, NeedProfile,
     OrganizationProfile, POSTING_BUDGET, PartnerWeights, Place, TEXT_CANDIDATES, TEXT_SATURATION,
     Weights,
-    analysis::{Query, Terms, analyze},
+    analysis::{Query, Terms, analyze, terms},
     explain::Detail,
     factors::{budget_factor, fields_factor, reciprocity_factor, trl_factor},
     index::{Corpus, best},
@@ -75,7 +75,8 @@ pub(super) struct NeedDoc {
 
 pub(super) struct CapabilityDoc {
     pub profile: CapabilityProfile,
-    pub text: Query,
+    /// Where its terms are in the capabilities' corpus (the only copy of them).
+    pub slot: u32,
 }
 
 /// One side's documents with their slots and indexes.
@@ -167,8 +168,8 @@ pub(super) fn capability_parts(capability: &CapabilityProfile) -> Vec<(&str, f32
     parts
 }
 
-fn capability_text(capability: &CapabilityProfile) -> Query {
-    analyze(&capability_parts(capability))
+fn capability_terms(capability: &CapabilityProfile) -> Terms {
+    terms(&capability_parts(capability), false)
 }
 
 impl Engine {
@@ -201,6 +202,10 @@ impl Engine {
     pub fn upsert_capabilities(&mut self, profiles: Vec<CapabilityProfile>) {
         let bulk = profiles.len() > 64;
         let mut batch = Vec::new();
+        if bulk {
+            // Exactly as many slots as needed, rather than up to twice that by doubling.
+            self.capabilities.docs.reserve_exact(profiles.len());
+        }
         for profile in profiles {
             let slot = self.capabilities.slot(profile.id);
             let old_fields = self.capabilities.docs[slot as usize]
@@ -209,13 +214,13 @@ impl Engine {
                 .unwrap_or_default();
             self.capabilities
                 .set_fields(slot, &old_fields, &profile.fields);
-            let text = capability_text(&profile);
+            let terms = capability_terms(&profile);
             if bulk {
-                batch.push((slot, text.terms.clone()));
+                batch.push((slot, terms));
             } else {
-                self.capabilities.corpus.insert(slot, text.terms.clone());
+                self.capabilities.corpus.insert(slot, terms);
             }
-            self.capabilities.docs[slot as usize] = Some(CapabilityDoc { profile, text });
+            self.capabilities.docs[slot as usize] = Some(CapabilityDoc { profile, slot });
         }
         if bulk {
             self.capabilities.corpus.extend(batch);
@@ -370,7 +375,8 @@ impl Engine {
     ) -> AppResult<Vec<Match>> {
         let cap = self.capability_for(capability_id, viewer)?;
         let side = &self.needs;
-        let mut candidates = self.candidates(side, &cap.text.terms, &cap.profile.fields);
+        let terms = self.capabilities.corpus.terms(cap.slot).unwrap_or_default();
+        let mut candidates = self.candidates(side, &terms, &cap.profile.fields);
         // Needs this viewer may read beyond the public index: shared with them, or all for
         // admins. Usually few, so they are simply all considered.
         candidates.extend(side.docs.iter().enumerate().filter_map(|(slot, d)| {
@@ -475,7 +481,7 @@ impl Engine {
         let values = [
             (
                 FactorName::Text,
-                self.text_factor(query, own, &cap.text, explain),
+                self.text_factor(query, own, cap.slot, explain),
             ),
             (FactorName::Fields, fields_factor(&n.fields, &c.fields)),
             (
@@ -536,17 +542,17 @@ impl Engine {
         } else {
             &need.full
         };
-        self.capabilities.corpus.score(&query.terms, &query.terms).0
+        self.capabilities.corpus.score(&query.terms, &query.terms)
     }
 
     /// BM25 of the need's text against the capability's, over the capability corpus, relative
     /// to the need's text scored against itself (`own`): the share of the need the capability
     /// covers.
-    fn text_factor(&self, need: &Query, own: f32, cap: &Query, explain: bool) -> (f64, Detail) {
+    fn text_factor(&self, need: &Query, own: f32, cap_slot: u32, explain: bool) -> (f64, Detail) {
         if own <= 0.0 {
             return (0.0, Detail::Fixed("the need has no text to compare"));
         }
-        let (raw, mut shared) = self.capabilities.corpus.score(&need.terms, &cap.terms);
+        let (raw, mut shared) = self.capabilities.corpus.score_slot(&need.terms, cap_slot);
         let coverage = f64::from(raw / own);
         let mut words: Vec<String> = Vec::new();
         if explain {

@@ -6,6 +6,12 @@
 //! first. Small corpora are read in full; on large ones the budget reads the postings that can
 //! matter most — "score-at-a-time" retrieval (Anh & Moffat, SIGIR 2006). Candidates found this
 //! way are then rescored exactly, so the reported score never depends on the budget.
+//!
+//! The index is compact because it is held whole in memory on every replica: features are
+//! interned once per corpus (a 64-bit hash becomes a 32-bit id), a document keeps only its
+//! `(id, weight)` pairs and its length, a posting is 8 bytes, and posting lists live in one
+//! vector indexed by id rather than in a map. A document is the only copy of its terms (the
+//! engine asks the corpus for them rather than keeping its own).
 
 use rustc_hash::FxHashMap;
 
@@ -22,11 +28,25 @@ struct Posting {
     impact: f32,
 }
 
-/// One side's documents (needs, or capabilities) and their postings.
+/// An indexed document: its interned features with their weights, in the order of the features
+/// themselves (as [`Terms`] keeps them), so it merges with a query without sorting.
+#[derive(Debug)]
+struct Doc {
+    terms: Box<[(u32, f32)]>,
+    length: f32,
+}
+
+/// One side's documents (needs, capabilities, portfolio titles or abstracts) and their postings.
 #[derive(Debug, Default)]
 pub struct Corpus {
-    postings: FxHashMap<Feature, Vec<Posting>>,
-    docs: Vec<Option<Terms>>,
+    /// The id of each feature ever indexed; ids are never reused or dropped, so a feature that
+    /// leaves the corpus keeps an empty posting list.
+    ids: FxHashMap<Feature, u32>,
+    /// The feature of each id.
+    features: Vec<Feature>,
+    /// Postings by feature id.
+    postings: Vec<Vec<Posting>>,
+    docs: Vec<Option<Doc>>,
     live: u32,
     total_length: f64,
 }
@@ -44,11 +64,24 @@ impl Corpus {
         tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / self.avg_length()))
     }
 
+    fn list(&self, feature: Feature) -> Option<&[Posting]> {
+        let &id = self.ids.get(&feature)?;
+        Some(&self.postings[id as usize])
+    }
+
     /// Lucene's BM25 idf, never negative.
     pub fn idf(&self, feature: Feature) -> f32 {
-        let df = self.postings.get(&feature).map_or(0, Vec::len) as f32;
+        let df = self.list(feature).map_or(0, <[Posting]>::len) as f32;
         let n = self.live as f32;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    fn intern(&mut self, feature: Feature) -> u32 {
+        *self.ids.entry(feature).or_insert_with(|| {
+            self.features.push(feature);
+            self.postings.push(Vec::new());
+            (self.features.len() - 1) as u32
+        })
     }
 
     /// Indexes `terms` in `slot`, replacing what the slot held.
@@ -56,20 +89,20 @@ impl Corpus {
         self.remove(slot);
         // The document counts in the average it is normalised by: the first document of an
         // empty corpus is then of average length, not penalised against a length of 1.
-        self.add_doc(slot, terms);
-        let Some(terms) = self.docs[slot as usize].as_ref() else {
+        self.add_doc(slot, &terms);
+        let Some(doc) = self.docs[slot as usize].as_ref() else {
             return;
         };
-        let postings: Vec<(Feature, Posting)> = terms
-            .features
+        let postings: Vec<(u32, Posting)> = doc
+            .terms
             .iter()
-            .map(|&(feature, tf)| {
-                let impact = self.impact(tf, terms.length);
-                (feature, Posting { slot, impact })
+            .map(|&(id, tf)| {
+                let impact = self.impact(tf, doc.length);
+                (id, Posting { slot, impact })
             })
             .collect();
-        for (feature, posting) in postings {
-            let list = self.postings.entry(feature).or_default();
+        for (id, posting) in postings {
+            let list = &mut self.postings[id as usize];
             let at = list.partition_point(|p| p.impact >= posting.impact);
             list.insert(at, posting);
         }
@@ -78,32 +111,30 @@ impl Corpus {
     /// Indexes many documents at once (start-up): one sort per list instead of one insertion
     /// per posting.
     pub fn extend(&mut self, docs: impl IntoIterator<Item = (u32, Terms)>) {
-        let docs: Vec<(u32, Terms)> = docs.into_iter().collect();
         for (slot, terms) in docs {
             // The postings are rebuilt below, so only the document itself is replaced here.
             self.take_doc(slot);
-            self.add_doc(slot, terms);
+            self.add_doc(slot, &terms);
         }
         // Impacts need the final average length, so postings are built after all lengths.
-        self.postings.clear();
-        for slot in 0..self.docs.len() {
-            let Some(terms) = &self.docs[slot] else {
-                continue;
-            };
-            for &(feature, tf) in &terms.features {
-                let impact = self.impact(tf, terms.length);
-                self.postings.entry(feature).or_default().push(Posting {
+        self.postings.iter_mut().for_each(Vec::clear);
+        for (slot, doc) in self.docs.iter().enumerate() {
+            let Some(doc) = doc else { continue };
+            for &(id, tf) in &doc.terms {
+                let impact = self.impact(tf, doc.length);
+                self.postings[id as usize].push(Posting {
                     slot: slot as u32,
                     impact,
                 });
             }
         }
-        for list in self.postings.values_mut() {
+        for list in &mut self.postings {
             list.sort_by(|a, b| b.impact.total_cmp(&a.impact));
+            list.shrink_to_fit();
         }
     }
 
-    fn add_doc(&mut self, slot: u32, terms: Terms) {
+    fn add_doc(&mut self, slot: u32, terms: &Terms) {
         let i = slot as usize;
         if self.docs.len() <= i {
             self.docs.resize_with(i + 1, || None);
@@ -113,36 +144,48 @@ impl Corpus {
         if terms.features.is_empty() {
             return;
         }
-        self.total_length += f64::from(terms.length);
+        let doc = Doc {
+            terms: terms
+                .features
+                .iter()
+                .map(|&(feature, tf)| (self.intern(feature), tf))
+                .collect(),
+            length: terms.length,
+        };
+        self.total_length += f64::from(doc.length);
         self.live += 1;
-        self.docs[i] = Some(terms);
+        self.docs[i] = Some(doc);
     }
 
     /// Takes the document out of `slot` (not its postings), keeping the totals right.
-    fn take_doc(&mut self, slot: u32) -> Option<Terms> {
-        let terms = self.docs.get_mut(slot as usize).and_then(Option::take)?;
-        self.total_length -= f64::from(terms.length);
+    fn take_doc(&mut self, slot: u32) -> Option<Doc> {
+        let doc = self.docs.get_mut(slot as usize).and_then(Option::take)?;
+        self.total_length -= f64::from(doc.length);
         self.live -= 1;
-        Some(terms)
+        Some(doc)
     }
 
-    /// The terms of the document in `slot`.
-    pub fn terms(&self, slot: u32) -> Option<&Terms> {
-        self.docs.get(slot as usize)?.as_ref()
+    /// The terms of the document in `slot` (rebuilt from the index: use it for a query, not per
+    /// candidate).
+    pub fn terms(&self, slot: u32) -> Option<Terms> {
+        let doc = self.docs.get(slot as usize)?.as_ref()?;
+        Some(Terms {
+            features: doc
+                .terms
+                .iter()
+                .map(|&(id, tf)| (self.features[id as usize], tf))
+                .collect(),
+            length: doc.length,
+        })
     }
 
     /// Drops the document in `slot`, if any.
     pub fn remove(&mut self, slot: u32) {
-        let Some(terms) = self.take_doc(slot) else {
+        let Some(doc) = self.take_doc(slot) else {
             return;
         };
-        for (feature, _) in &terms.features {
-            if let Some(list) = self.postings.get_mut(feature) {
-                list.retain(|p| p.slot != slot);
-                if list.is_empty() {
-                    self.postings.remove(feature);
-                }
-            }
+        for &(id, _) in &doc.terms {
+            self.postings[id as usize].retain(|p| p.slot != slot);
         }
     }
 
@@ -155,8 +198,8 @@ impl Corpus {
             .features
             .iter()
             .filter_map(|&(feature, weight)| {
-                let list = self.postings.get(&feature)?;
-                Some((weight * self.idf(feature), list.as_slice()))
+                let list = self.list(feature).filter(|l| !l.is_empty())?;
+                Some((weight * self.idf(feature), list))
             })
             .collect();
         // Rarest (shortest) lists first: they carry the most information per posting read.
@@ -174,28 +217,64 @@ impl Corpus {
         }
     }
 
-    /// Exact BM25 of `query` against the document `doc_terms` (which need not be indexed, so a
-    /// query can be scored against itself), with this corpus's statistics. Also returns the
-    /// shared features with their contributions.
-    pub fn score(&self, query: &Terms, doc: &Terms) -> (f32, Vec<(Feature, f32)>) {
+    /// The features `query` shares with the document in `slot`: each as the query's
+    /// `(feature, weight)` and the document's weight, in feature order.
+    pub fn common<'a>(
+        &'a self,
+        query: &'a Terms,
+        slot: u32,
+    ) -> impl Iterator<Item = (Feature, f32, f32)> + 'a {
+        let doc: &[(u32, f32)] = self
+            .docs
+            .get(slot as usize)
+            .and_then(Option::as_ref)
+            .map_or(&[], |d| &d.terms);
+        let (q, mut j) = (&query.features, 0);
+        q.iter().filter_map(move |&(feature, weight)| {
+            while j < doc.len() && self.features[doc[j].0 as usize] < feature {
+                j += 1;
+            }
+            let &(id, tf) = doc.get(j)?;
+            (self.features[id as usize] == feature).then_some((feature, weight, tf))
+        })
+    }
+
+    /// Exact BM25 of `query` against the document in `slot`, with the shared features and
+    /// their contributions.
+    pub fn score_slot(&self, query: &Terms, slot: u32) -> (f32, Vec<(Feature, f32)>) {
+        let length = self
+            .docs
+            .get(slot as usize)
+            .and_then(Option::as_ref)
+            .map_or(0.0, |d| d.length);
+        let mut total = 0.0;
+        let mut shared = Vec::new();
+        for (feature, weight, tf) in self.common(query, slot) {
+            let s = weight * self.idf(feature) * self.impact(tf, length);
+            total += s;
+            shared.push((feature, s));
+        }
+        (total, shared)
+    }
+
+    /// Exact BM25 of `query` against a document that need not be indexed (so a query can be
+    /// scored against itself), with this corpus's statistics.
+    pub fn score(&self, query: &Terms, doc: &Terms) -> f32 {
         let (mut i, mut j) = (0, 0);
         let (q, d) = (&query.features, &doc.features);
         let mut total = 0.0;
-        let mut shared = Vec::new();
         while i < q.len() && j < d.len() {
             match q[i].0.cmp(&d[j].0) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
-                    let s = q[i].1 * self.idf(q[i].0) * self.impact(d[j].1, doc.length);
-                    total += s;
-                    shared.push((q[i].0, s));
+                    total += q[i].1 * self.idf(q[i].0) * self.impact(d[j].1, doc.length);
                     i += 1;
                     j += 1;
                 }
             }
         }
-        (total, shared)
+        total
     }
 }
 
@@ -236,8 +315,14 @@ mod tests {
         let mut scores = Vec::new();
         corpus.accumulate(&query, usize::MAX, &mut scores);
         for (slot, text) in texts.iter().enumerate() {
-            let (exact, _) = corpus.score(&query, &terms(text));
+            let exact = corpus.score(&query, &terms(text));
             assert!((scores[slot] - exact).abs() < 1e-4, "{text}");
+            // The indexed document scores as its text does, and gives its terms back intact.
+            let (indexed, shared) = corpus.score_slot(&query, slot as u32);
+            assert_eq!(indexed, exact, "{text}");
+            assert!((shared.iter().map(|s| s.1).sum::<f32>() - exact).abs() < 1e-6);
+            let back = corpus.terms(slot as u32).expect("indexed");
+            assert_eq!(back.features, terms(text).features);
         }
         assert!(scores[2] > scores[0] && scores[0] > scores[1]);
         assert!(

@@ -19,7 +19,7 @@ use super::{
     Factor,
     analysis::{Query, Terms, analyze, analyze_phrases},
     engine::{Engine, capability_parts, need_parts},
-    index::best,
+    index::{Corpus, best},
     records::ItemProfile,
 };
 use crate::{
@@ -368,8 +368,8 @@ impl Engine {
         // Text, record by record: portfolio items (title and abstract), then capabilities.
         let mut scores = Vec::new();
         let mut items = Vec::new();
-        let own = self.records.titles.score(&query, &query).0
-            + self.records.abstracts.score(&query, &query).0;
+        let own = self.records.titles.score(&query, &query)
+            + self.records.abstracts.score(&query, &query);
         if own > 0.0 {
             for corpus in [&self.records.titles, &self.records.abstracts] {
                 corpus.accumulate(&query, self.posting_budget, &mut scores);
@@ -390,7 +390,7 @@ impl Engine {
             }
         }
         let query = capped(&plain.terms);
-        let own = self.capabilities.corpus.score(&query, &query).0;
+        let own = self.capabilities.corpus.score(&query, &query);
         if own > 0.0 {
             self.capabilities
                 .corpus
@@ -610,11 +610,7 @@ impl Engine {
                         } else {
                             let mut terms = Vec::new();
                             for corpus in [&self.records.titles, &self.records.abstracts] {
-                                for word in corpus
-                                    .terms(slot)
-                                    .map(|t| shared_words(for_items, t))
-                                    .unwrap_or_default()
-                                {
+                                for word in shared_words(for_items, corpus, slot) {
                                     if terms.len() < EVIDENCE_TERMS && !terms.contains(&word) {
                                         terms.push(word);
                                     }
@@ -627,8 +623,10 @@ impl Engine {
                         let doc = self.capabilities.docs[slot as usize].as_ref();
                         (
                             doc.map_or(Record::Hidden, |d| Record::Capability(d.profile.id)),
-                            doc.map(|d| shared_words(for_capabilities, &d.text.terms))
-                                .unwrap_or_default(),
+                            doc.map(|_| {
+                                shared_words(for_capabilities, &self.capabilities.corpus, slot)
+                            })
+                            .unwrap_or_default(),
                         )
                     }
                 };
@@ -717,22 +715,13 @@ fn damped(texts: &[(f64, Slot)]) -> f64 {
         .sum()
 }
 
-/// The need's words that `doc` shares, by the weight of the shared feature in the need.
-fn shared_words(need: &Query, doc: &Terms) -> Vec<String> {
-    let (q, d) = (&need.terms.features, &doc.features);
-    let (mut i, mut j) = (0, 0);
-    let mut shared: Vec<(f32, u64)> = Vec::new();
-    while i < q.len() && j < d.len() {
-        match q[i].0.cmp(&d[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared.push((q[i].1, q[i].0));
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+/// The need's words that the document in `slot` of `corpus` shares, by the weight of the shared
+/// feature in the need.
+fn shared_words(need: &Query, corpus: &Corpus, slot: u32) -> Vec<String> {
+    let mut shared: Vec<(f32, u64)> = corpus
+        .common(&need.terms, slot)
+        .map(|(feature, weight, _)| (weight, feature))
+        .collect();
     shared.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut words: Vec<String> = Vec::new();
     for (_, feature) in shared {

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 
 use super::{
-    analysis::{Terms, analyze_phrases},
+    analysis::{Terms, terms},
     index::Corpus,
 };
 use crate::domain::text::Localized;
@@ -65,10 +65,7 @@ fn item_terms(item: &ItemProfile) -> (Terms, Terms) {
     let mut parts: Vec<(&str, f32)> = item.title.iter().map(|t| (t, 1.0)).collect();
     parts.extend(item.keywords.iter().map(|k| (k.as_str(), 1.0)));
     let summary: Vec<(&str, f32)> = item.summary.iter().map(|t| (t, 1.0)).collect();
-    (
-        analyze_phrases(&parts).terms,
-        analyze_phrases(&summary).terms,
-    )
+    (terms(&parts, true), terms(&summary, true))
 }
 
 impl Records {

@@ -7,8 +7,16 @@
 //! counter (one indexed statement) and, if it moved, loads only the rows above the revision the
 //! engine has seen. The same code builds the engine at start-up (from revision 0), so there is
 //! one path, it works across replicas, and results never lag a committed write.
+//!
+//! At start-up the service builds the index on a task of its own ([`Matcher::warm_up`]) and
+//! answers everything else meanwhile; `/readyz` says the index is building until it is done,
+//! and a matching request that arrives first waits for it.
 
-use std::collections::HashMap;
+use std::{
+    collections::HashMap,
+    sync::atomic::{AtomicBool, Ordering},
+    time::Instant,
+};
 
 use entity::{
     capability, deal, deal_party, meeting, need, need_share,
@@ -39,6 +47,8 @@ struct State {
 /// The engine and the revision it reflects.
 pub struct Matcher {
     state: RwLock<State>,
+    /// True from creation until the first build has ended (built or failed).
+    building: AtomicBool,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -78,7 +88,34 @@ impl Matcher {
                 engine: Engine::new(weights),
                 revision: -1,
             }),
+            building: AtomicBool::new(true),
         }
+    }
+
+    /// Builds the index (start-up), logging what it holds and what it took. A failure (the
+    /// database unreachable, migrations pending) is logged, and the next matching request tries
+    /// again.
+    pub async fn warm_up(&self, db: &DatabaseConnection) {
+        let started = Instant::now();
+        match self.current(db).await {
+            Ok(engine) => tracing::info!(
+                needs = engine.need_count(),
+                capabilities = engine.capability_count(),
+                portfolio_items = engine.item_count(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "matching index built"
+            ),
+            Err(error) => tracing::warn!(
+                %error,
+                "matching index not built; the next matching request will try again"
+            ),
+        }
+        self.building.store(false, Ordering::Release);
+    }
+
+    /// Whether the first build is still running (`/readyz` answers 503 meanwhile).
+    pub fn is_building(&self) -> bool {
+        self.building.load(Ordering::Acquire)
     }
 
     /// Changes the partner factors' weights (e.g. to measure a factor family alone).
@@ -100,6 +137,7 @@ impl Matcher {
             let seen = state.revision;
             let newest = load_changes(db, &mut state.engine, seen).await?;
             state.revision = newest.max(committed);
+            self.building.store(false, Ordering::Release);
             tracing::debug!(
                 from = seen,
                 to = state.revision,
