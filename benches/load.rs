@@ -143,14 +143,42 @@ impl Server {
             child,
             base: format!("http://127.0.0.1:{port}"),
         };
-        let deadline = Instant::now() + Duration::from_secs(120);
+        let started = Instant::now();
+        let deadline = started + Duration::from_secs(300);
+        let mut alive = None;
         while Instant::now() < deadline {
+            if alive.is_none() && answers_ok(port, "/healthz") {
+                alive = Some(started.elapsed());
+            }
             if answers_ok(port, ready) {
+                if !bare {
+                    // Kopir answers before it is ready: the matching index is built meanwhile.
+                    println!(
+                        "kopir answering after {:.1?}, ready (matching index built) after {:.1?}; resident memory {} MB",
+                        alive.unwrap_or_default(),
+                        started.elapsed(),
+                        server.resident_mb().unwrap_or_default()
+                    );
+                }
                 return Ok(server);
             }
-            std::thread::sleep(Duration::from_millis(100));
+            std::thread::sleep(Duration::from_millis(50));
         }
         anyhow::bail!("{} did not become ready", server.base)
+    }
+
+    /// Resident memory, in MB.
+    fn resident_mb(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let kb: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kb / 1000)
     }
 
     /// User plus system CPU time the process has used.

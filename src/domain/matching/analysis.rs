@@ -97,6 +97,32 @@ pub fn terms(parts: &[(&str, f32)], phrases: bool) -> Terms {
     analyze_with(parts, phrases, false).terms
 }
 
+/// Documents from which [`each`] analyses on every core.
+const PARALLEL_FROM: usize = 512;
+
+/// `analyse` applied to each of `items`, in order: on every core when there are many (the
+/// start-up build, where analysis is most of the time), on the calling thread otherwise.
+pub fn each<T: Sync, R: Send>(items: &[T], analyse: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    if threads == 1 || items.len() < PARALLEL_FROM {
+        return items.iter().map(analyse).collect();
+    }
+    let analyse = &analyse;
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|chunk| scope.spawn(move || chunk.iter().map(analyse).collect::<Vec<R>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| {
+                part.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
 fn analyze_with(parts: &[(&str, f32)], phrases: bool, keep_words: bool) -> Query {
     let mut acc: FxHashMap<Feature, f32> = FxHashMap::default();
     let mut words: HashMap<Feature, String> = HashMap::new();

@@ -10,7 +10,7 @@ use super::{
     CapabilityProfile, Exclusion, FIELD_CANDIDATES, FactorName, ItemProfile, NeedProfile,
     OrganizationProfile, POSTING_BUDGET, PartnerWeights, Place, TEXT_CANDIDATES, TEXT_SATURATION,
     Weights,
-    analysis::{Query, Terms, analyze, terms},
+    analysis::{Query, Terms, analyze, each, terms},
     explain::Detail,
     factors::{budget_factor, fields_factor, reciprocity_factor, trl_factor},
     index::{Corpus, best},
@@ -206,7 +206,8 @@ impl Engine {
             // Exactly as many slots as needed, rather than up to twice that by doubling.
             self.capabilities.docs.reserve_exact(profiles.len());
         }
-        for profile in profiles {
+        let analysed = each(&profiles, capability_terms);
+        for (profile, terms) in profiles.into_iter().zip(analysed) {
             let slot = self.capabilities.slot(profile.id);
             let old_fields = self.capabilities.docs[slot as usize]
                 .as_ref()
@@ -214,7 +215,6 @@ impl Engine {
                 .unwrap_or_default();
             self.capabilities
                 .set_fields(slot, &old_fields, &profile.fields);
-            let terms = capability_terms(&profile);
             if bulk {
                 batch.push((slot, terms));
             } else {
@@ -231,7 +231,8 @@ impl Engine {
     pub fn upsert_needs(&mut self, profiles: Vec<NeedProfile>) {
         let bulk = profiles.len() > 64;
         let mut batch = Vec::new();
-        for profile in profiles {
+        let analysed = each(&profiles, |p| (need_text(p), teaser_text(p)));
+        for (profile, (full, teaser)) in profiles.into_iter().zip(analysed) {
             let slot = self.needs.slot(profile.id);
             let old = self.needs.docs[slot as usize].take();
             let old_fields = old
@@ -247,8 +248,6 @@ impl Engine {
                 *self.track_record.entry(owner).or_default() += 1;
             }
             self.needs.set_fields(slot, &old_fields, &profile.fields);
-            let full = need_text(&profile);
-            let teaser = teaser_text(&profile);
             // The needs index holds what everybody may read, so that retrieval itself cannot
             // reveal hidden text; viewers who may read more get those needs rescored in full.
             let public = match profile.confidentiality {

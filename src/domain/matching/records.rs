@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 
 use super::{
-    analysis::{Terms, terms},
+    analysis::{Terms, each, terms},
     index::Corpus,
 };
 use crate::domain::text::Localized;
@@ -73,14 +73,14 @@ impl Records {
     pub fn upsert(&mut self, items: Vec<ItemProfile>) {
         let bulk = items.len() > 64;
         let (mut titles, mut abstracts) = (Vec::new(), Vec::new());
-        for item in items {
+        let analysed = each(&items, item_terms);
+        for (item, (title, summary)) in items.into_iter().zip(analysed) {
             let next = self.docs.len() as u32;
             let slot = *self.slots.entry(item.id).or_insert(next);
             if slot == next {
                 self.docs.push(None);
             }
             self.unlink(slot);
-            let (title, summary) = item_terms(&item);
             if bulk {
                 titles.push((slot, title));
                 abstracts.push((slot, summary));
