@@ -23,7 +23,7 @@ use std::{
 };
 
 use rust_stemmers::{Algorithm, Stemmer};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use unicode_segmentation::UnicodeSegmentation as _;
 
 use crate::domain::text::fold;
@@ -153,9 +153,7 @@ fn analyze_with(parts: &[(&str, f32)], phrases: bool, keep_words: bool) -> Query
                     add(feature(Kind::Concept, concept), CONCEPT_WEIGHT);
                 }
             }
-            for gram in grams(&key) {
-                add(feature(Kind::Gram, &gram), GRAM_WEIGHT);
-            }
+            grams(&key, |gram| add(feature(Kind::Gram, gram), GRAM_WEIGHT));
             previous = Some(stem);
         }
     }
@@ -169,12 +167,15 @@ fn analyze_with(parts: &[(&str, f32)], phrases: bool, keep_words: bool) -> Query
 }
 
 /// 4-grams of `^key$` (the markers tell a word's start and end from its middle).
-fn grams(key: &str) -> Vec<String> {
-    let padded: Vec<char> = format!("^{key}$").chars().collect();
-    padded
-        .windows(4.min(padded.len()))
-        .map(|w| w.iter().collect())
-        .collect()
+fn grams(key: &str, mut each: impl FnMut(&str)) {
+    let padded: Vec<char> = ['^'].into_iter().chain(key.chars()).chain(['$']).collect();
+    // One buffer for every gram: analysis runs over every document at start-up.
+    let mut gram = String::with_capacity(16);
+    for window in padded.windows(4.min(padded.len())) {
+        gram.clear();
+        gram.extend(window);
+        each(&gram);
+    }
 }
 
 static RUSSIAN: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::Russian));
@@ -440,7 +441,8 @@ fn is_stopword(word: &str) -> bool {
         "керек",
         "жаңа",
     ];
-    STOP.contains(&word)
+    static SET: LazyLock<FxHashSet<&str>> = LazyLock::new(|| STOP.iter().copied().collect());
+    SET.contains(word)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use super::{
     CapabilityProfile, Exclusion, FIELD_CANDIDATES, FactorName, ItemProfile, NeedProfile,
     OrganizationProfile, POSTING_BUDGET, PartnerWeights, Place, TEXT_CANDIDATES, TEXT_SATURATION,
     Weights,
-    analysis::{Query, Terms, analyze, each, terms},
+    analysis::{Feature, Terms, analyze, each, terms},
     explain::Detail,
     factors::{budget_factor, fields_factor, reciprocity_factor, trl_factor},
     index::{Corpus, best},
@@ -67,10 +67,12 @@ pub struct Match {
     pub teaser_only: bool,
 }
 
+/// An indexed need: its terms in full and as a teaser. The words behind the terms are not kept
+/// (they would be most of the memory); an explanation analyses the need's text again for them.
 pub(super) struct NeedDoc {
     pub profile: NeedProfile,
-    pub full: Query,
-    pub teaser: Query,
+    pub full: Terms,
+    pub teaser: Terms,
 }
 
 pub(super) struct CapabilityDoc {
@@ -151,13 +153,18 @@ pub(super) fn need_parts(need: &NeedProfile) -> Vec<(&str, f32)> {
     parts
 }
 
-fn need_text(need: &NeedProfile) -> Query {
-    analyze(&need_parts(need))
+fn teaser_parts(need: &NeedProfile) -> Vec<(&str, f32)> {
+    need.title.iter().map(|t| (t, 2.0)).collect()
 }
 
-fn teaser_text(need: &NeedProfile) -> Query {
-    let parts: Vec<(&str, f32)> = need.title.iter().map(|t| (t, 2.0)).collect();
-    analyze(&parts)
+/// The words behind the need's features, as `view` shows it: what an explanation names.
+fn need_words(need: &NeedDoc, view: NeedView) -> HashMap<Feature, String> {
+    let parts = if view == NeedView::Teaser {
+        teaser_parts(&need.profile)
+    } else {
+        need_parts(&need.profile)
+    };
+    analyze(&parts).words
 }
 
 pub(super) fn capability_parts(capability: &CapabilityProfile) -> Vec<(&str, f32)> {
@@ -231,7 +238,9 @@ impl Engine {
     pub fn upsert_needs(&mut self, profiles: Vec<NeedProfile>) {
         let bulk = profiles.len() > 64;
         let mut batch = Vec::new();
-        let analysed = each(&profiles, |p| (need_text(p), teaser_text(p)));
+        let analysed = each(&profiles, |p| {
+            (terms(&need_parts(p), false), terms(&teaser_parts(p), false))
+        });
         for (profile, (full, teaser)) in profiles.into_iter().zip(analysed) {
             let slot = self.needs.slot(profile.id);
             let old = self.needs.docs[slot as usize].take();
@@ -251,8 +260,8 @@ impl Engine {
             // The needs index holds what everybody may read, so that retrieval itself cannot
             // reveal hidden text; viewers who may read more get those needs rescored in full.
             let public = match profile.confidentiality {
-                Confidentiality::Public => Some(full.terms.clone()),
-                Confidentiality::Teaser => Some(teaser.terms.clone()),
+                Confidentiality::Public => Some(full.clone()),
+                Confidentiality::Teaser => Some(teaser.clone()),
                 Confidentiality::Confidential => None,
             };
             match (public, bulk) {
@@ -343,23 +352,24 @@ impl Engine {
             ));
         }
         let side = &self.capabilities;
-        let candidates = self.candidates(side, &need.full.terms, &need.profile.fields);
+        let candidates = self.candidates(side, &need.full, &need.profile.fields);
         let own = self.own_score(need, NeedView::Full);
         let mut out: Vec<Match> = candidates
             .into_iter()
             .filter_map(|slot| {
                 let cap = side.docs[slot as usize].as_ref()?;
-                let m = self.evaluate(need, NeedView::Full, own, cap, false);
+                let m = self.evaluate(need, NeedView::Full, own, cap, None);
                 m.exclusions.is_empty().then_some(m)
             })
             .collect();
         rank(&mut out, first);
         // Only what is returned is put into words.
+        let words = need_words(need, NeedView::Full);
         Ok(out
             .iter()
             .filter_map(|m| {
                 let cap = side.get(m.capability_id)?;
-                Some(self.evaluate(need, NeedView::Full, own, cap, true))
+                Some(self.evaluate(need, NeedView::Full, own, cap, Some(&words)))
             })
             .collect())
     }
@@ -395,7 +405,7 @@ impl Engine {
                 if view == NeedView::Hidden {
                     return None;
                 }
-                let m = self.evaluate(need, view, self.own_score(need, view), cap, false);
+                let m = self.evaluate(need, view, self.own_score(need, view), cap, None);
                 m.exclusions.is_empty().then_some(m)
             })
             .collect();
@@ -405,7 +415,8 @@ impl Engine {
             .filter_map(|m| {
                 let need = side.get(m.need_id)?;
                 let view = sees(viewer, &need.profile);
-                Some(self.evaluate(need, view, self.own_score(need, view), cap, true))
+                let words = need_words(need, view);
+                Some(self.evaluate(need, view, self.own_score(need, view), cap, Some(&words)))
             })
             .collect())
     }
@@ -414,7 +425,8 @@ impl Engine {
     pub fn explain(&self, need_id: i64, capability_id: i64, viewer: &Access) -> AppResult<Match> {
         let (need, view) = self.need_for(need_id, viewer)?;
         let cap = self.capability_for(capability_id, viewer)?;
-        Ok(self.evaluate(need, view, self.own_score(need, view), cap, true))
+        let words = need_words(need, view);
+        Ok(self.evaluate(need, view, self.own_score(need, view), cap, Some(&words)))
     }
 
     /// Slots worth scoring exactly: the best by text, plus the newest sharing each field.
@@ -436,15 +448,16 @@ impl Engine {
         out
     }
 
-    /// Scores one pair and lists the filters that exclude it. Without `explain` the details
-    /// stay empty: ranking scores hundreds of candidates and only the returned ones need words.
+    /// Scores one pair and lists the filters that exclude it. Without the need's `words` the
+    /// details stay empty: ranking scores hundreds of candidates and only the returned ones need
+    /// words.
     fn evaluate(
         &self,
         need: &NeedDoc,
         view: NeedView,
         own: f32,
         cap: &CapabilityDoc,
-        explain: bool,
+        words: Option<&HashMap<Feature, String>>,
     ) -> Match {
         let n = &need.profile;
         let c = &cap.profile;
@@ -480,7 +493,7 @@ impl Engine {
         let values = [
             (
                 FactorName::Text,
-                self.text_factor(query, own, cap.slot, explain),
+                self.text_factor(query, own, cap.slot, words),
             ),
             (FactorName::Fields, fields_factor(&n.fields, &c.fields)),
             (
@@ -516,7 +529,7 @@ impl Engine {
         let factors: Vec<Factor> = values
             .into_iter()
             .map(|(name, (value, detail))| {
-                let words = if explain {
+                let words = if words.is_some() {
                     detail.words()
                 } else {
                     String::new()
@@ -541,23 +554,29 @@ impl Engine {
         } else {
             &need.full
         };
-        self.capabilities.corpus.score(&query.terms, &query.terms)
+        self.capabilities.corpus.score(query, query)
     }
 
     /// BM25 of the need's text against the capability's, over the capability corpus, relative
     /// to the need's text scored against itself (`own`): the share of the need the capability
     /// covers.
-    fn text_factor(&self, need: &Query, own: f32, cap_slot: u32, explain: bool) -> (f64, Detail) {
+    fn text_factor(
+        &self,
+        need: &Terms,
+        own: f32,
+        cap_slot: u32,
+        need_words: Option<&HashMap<Feature, String>>,
+    ) -> (f64, Detail) {
         if own <= 0.0 {
             return (0.0, Detail::Fixed("the need has no text to compare"));
         }
-        let (raw, mut shared) = self.capabilities.corpus.score_slot(&need.terms, cap_slot);
+        let (raw, mut shared) = self.capabilities.corpus.score_slot(need, cap_slot);
         let coverage = f64::from(raw / own);
         let mut words: Vec<String> = Vec::new();
-        if explain {
+        if let Some(need_words) = need_words {
             shared.sort_by(|a, b| b.1.total_cmp(&a.1));
             for (feature, _) in &shared {
-                if let Some(word) = need.words.get(feature)
+                if let Some(word) = need_words.get(feature)
                     && !words.contains(word)
                 {
                     words.push(word.clone());

@@ -290,13 +290,13 @@ impl Engine {
         // Items are indexed with phrases; capabilities, shared with need–capability matching,
         // without.
         let parts = need_parts(&need.profile);
-        let phrased = analyze_phrases(&parts);
+        let (phrased, plain) = (analyze_phrases(&parts), analyze(&parts));
         let ask = Ask {
             owner: need.profile.organization_id,
             weights: self.partner_weights.for_words(word_count(&parts)),
             encounters,
             viewer,
-            queries: (&phrased, &need.full),
+            queries: (&phrased, &plain),
         };
         Ok(self.rank_partners(&ask, filter, first))
     }

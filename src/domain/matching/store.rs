@@ -24,8 +24,8 @@ use entity::{
     portfolio_item, portfolio_participant, session,
 };
 use sea_orm::{
-    ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, Order,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _, Statement,
+    ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, FromQueryResult,
+    Order, QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _, Statement,
     sea_query::NullOrdering,
 };
 use tokio::sync::{RwLock, RwLockReadGuard};
@@ -276,11 +276,32 @@ pub async fn encounters(db: &DatabaseConnection, organization_id: i64) -> AppRes
     Ok(out)
 }
 
+/// The columns of an organisation that matching reads (a row also carries its texts).
+#[derive(FromQueryResult)]
+struct OrganizationRow {
+    id: i64,
+    kind: OrganizationKind,
+    country: String,
+    region_id: Option<i64>,
+    science_city_id: Option<i64>,
+    matching_revision: i64,
+}
+
 /// Applies every row changed after revision `seen`; returns the newest revision applied.
 async fn load_changes(db: &DatabaseConnection, engine: &mut Engine, seen: i64) -> AppResult<i64> {
     let mut newest = seen;
     let orgs = organization::Entity::find()
+        .select_only()
+        .columns([
+            organization::Column::Id,
+            organization::Column::Kind,
+            organization::Column::Country,
+            organization::Column::RegionId,
+            organization::Column::ScienceCityId,
+            organization::Column::MatchingRevision,
+        ])
         .filter(organization::Column::MatchingRevision.gt(seen))
+        .into_model::<OrganizationRow>()
         .all(db)
         .await?;
     let changed_orgs: Vec<i64> = orgs.iter().map(|o| o.id).collect();
