@@ -554,7 +554,7 @@ impl Engine {
         } else {
             &need.full
         };
-        self.capabilities.corpus.score(query, query)
+        self.capabilities.corpus.self_score(query)
     }
 
     /// BM25 of the need's text against the capability's, over the capability corpus, relative

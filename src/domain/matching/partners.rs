@@ -368,8 +368,8 @@ impl Engine {
         // Text, record by record: portfolio items (title and abstract), then capabilities.
         let mut scores = Vec::new();
         let mut items = Vec::new();
-        let own = self.records.titles.score(&query, &query)
-            + self.records.abstracts.score(&query, &query);
+        let own =
+            self.records.titles.self_score(&query) + self.records.abstracts.self_score(&query);
         if own > 0.0 {
             for corpus in [&self.records.titles, &self.records.abstracts] {
                 corpus.accumulate(&query, self.posting_budget, &mut scores);
@@ -390,7 +390,7 @@ impl Engine {
             }
         }
         let query = capped(&plain.terms);
-        let own = self.capabilities.corpus.score(&query, &query);
+        let own = self.capabilities.corpus.self_score(&query);
         if own > 0.0 {
             self.capabilities
                 .corpus

@@ -24,7 +24,7 @@ use entity::{
     portfolio_item, portfolio_participant, session,
 };
 use sea_orm::{
-    ColumnTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait as _, FromQueryResult,
+    ColumnTrait as _, ConnectionTrait, DatabaseConnection, DerivePartialModel, EntityTrait as _,
     Order, QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _, Statement,
     sea_query::NullOrdering,
 };
@@ -277,7 +277,8 @@ pub async fn encounters(db: &DatabaseConnection, organization_id: i64) -> AppRes
 }
 
 /// The columns of an organisation that matching reads (a row also carries its texts).
-#[derive(FromQueryResult)]
+#[derive(DerivePartialModel)]
+#[sea_orm(entity = "organization::Entity")]
 struct OrganizationRow {
     id: i64,
     kind: OrganizationKind,
@@ -291,17 +292,8 @@ struct OrganizationRow {
 async fn load_changes(db: &DatabaseConnection, engine: &mut Engine, seen: i64) -> AppResult<i64> {
     let mut newest = seen;
     let orgs = organization::Entity::find()
-        .select_only()
-        .columns([
-            organization::Column::Id,
-            organization::Column::Kind,
-            organization::Column::Country,
-            organization::Column::RegionId,
-            organization::Column::ScienceCityId,
-            organization::Column::MatchingRevision,
-        ])
         .filter(organization::Column::MatchingRevision.gt(seen))
-        .into_model::<OrganizationRow>()
+        .into_partial_model::<OrganizationRow>()
         .all(db)
         .await?;
     let changed_orgs: Vec<i64> = orgs.iter().map(|o| o.id).collect();
