@@ -29,6 +29,7 @@ use kopir::domain::{
     accounts,
     matching::{PartnerFactorName, PartnerMatch, PartnerWeights, Weights, store::Matcher},
     needs::{self, NewNeed},
+    outcomes::MeetingRules,
     text::{Localized, fold},
 };
 use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
@@ -353,6 +354,7 @@ async fn main() -> anyhow::Result<()> {
         accounts::bootstrap_admin(&db, "eval@kopir.test", "evaluation-only-1".into(), "Eval")
             .await?;
     let access = Access::load(&db, admin.id).await?;
+    let rules = MeetingRules::default();
 
     let matcher = Matcher::new(Weights::default());
     let kinds = [
@@ -364,7 +366,7 @@ async fn main() -> anyhow::Result<()> {
     let mut suggestions = Metrics::default();
     for q in &queries {
         let ranked = matcher
-            .partners_for_organization(&db, &access, ids[&q.company_id], &kinds, 200)
+            .partners_for_organization(&db, &rules, &access, ids[&q.company_id], &kinds, 200)
             .await?;
         suggestions.add(Metrics::of_ranked(&ranked, q, &pic_of, &in_pool));
     }
@@ -516,7 +518,7 @@ async fn main() -> anyhow::Result<()> {
         for (q, &need_id) in queries.iter().zip(&need_ids) {
             let started = Instant::now();
             let ranked = matcher
-                .partners_for_need(&db, &access, need_id, &kinds, 200)
+                .partners_for_need(&db, &rules, &access, need_id, &kinds, 200)
                 .await?;
             latencies.push(started.elapsed());
             total.add(Metrics::of_ranked(&ranked, q, &pic_of, &in_pool));
@@ -530,7 +532,7 @@ async fn main() -> anyhow::Result<()> {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&path)?);
         for (q, &need_id) in queries.iter().zip(&need_ids) {
             let ranked = matcher
-                .partners_for_need(&db, &access, need_id, &kinds, 300)
+                .partners_for_need(&db, &rules, &access, need_id, &kinds, 300)
                 .await?;
             let company = q.company_id.as_str();
             let bm = bm25.scores(&q.text);

@@ -44,7 +44,10 @@ use crate::{
         password::Hasher,
     },
     db,
-    domain::{Services, accounts::TokenConfig, matching::Weights, matching::store::Matcher},
+    domain::{
+        Services, accounts::TokenConfig, matching::Weights, matching::store::Matcher,
+        outcomes::MeetingRules,
+    },
     graphql::{self as api, KopirSchema, Mode, ReadOnlySchema},
     telemetry,
 };
@@ -71,6 +74,8 @@ pub struct Settings {
     pub jwt: JwtSettings,
     /// Matching factor weights.
     pub matching_weights: Weights,
+    /// Meeting requests' time to live and the window for confirming a meeting held.
+    pub meetings: MeetingRules,
 }
 
 impl Settings {
@@ -164,6 +169,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
             tokens: token_config(&settings.jwt, &secret)?,
             matcher,
             passwords: Hasher::for_this_machine(),
+            meetings: settings.meetings,
         }),
         loader_window: DEFAULT_LOADER_WINDOW,
         rate_limits: RateLimits::new(settings.rate_limits),

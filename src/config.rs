@@ -13,7 +13,7 @@ pub use crate::app::Settings;
 use crate::{
     app::rate_limit::RateLimitSettings,
     auth::jwt::{JwtSettings, MIN_SECRET_BYTES},
-    domain::matching::Weights,
+    domain::{matching::Weights, outcomes::MeetingRules},
 };
 
 /// Default SQLite database, in the working directory.
@@ -85,6 +85,14 @@ pub struct Layer {
     /// Refresh-token lifetime in seconds [default: 2592000, 30 days].
     #[arg(long, global = true, env = "KOPIR_REFRESH_TOKEN_TTL_SECS")]
     pub refresh_token_ttl_secs: Option<u64>,
+    /// Hours after which an unanswered meeting request expires (it expires at its session's
+    /// end in any case) [default: 168, 7 days].
+    #[arg(long, global = true, env = "KOPIR_MEETING_REQUEST_TTL_HOURS")]
+    pub meeting_request_ttl_hours: Option<u32>,
+    /// Days after a meeting's slot during which the other party may still contradict one
+    /// party's report that it was held; past them, silence confirms it [default: 14].
+    #[arg(long, global = true, env = "KOPIR_MEETING_CONFIRMATION_DAYS")]
+    pub meeting_confirmation_days: Option<u32>,
 }
 
 impl Layer {
@@ -159,8 +167,22 @@ pub fn from_layer(layer: Layer) -> anyhow::Result<Settings> {
         Some(spec) => Weights::parse(spec).map_err(|e| anyhow::anyhow!("matching weights: {e}"))?,
         None => Weights::default(),
     };
+    let defaults = MeetingRules::default();
+    let meetings = MeetingRules {
+        request_ttl: layer
+            .meeting_request_ttl_hours
+            .map_or(defaults.request_ttl, |h| {
+                chrono::Duration::hours(i64::from(h.max(1)))
+            }),
+        confirmation: layer
+            .meeting_confirmation_days
+            .map_or(defaults.confirmation, |d| {
+                chrono::Duration::days(i64::from(d))
+            }),
+    };
     Ok(Settings {
         matching_weights,
+        meetings,
         listen: layer
             .listen
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),

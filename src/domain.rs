@@ -17,6 +17,7 @@ pub mod memberships;
 pub mod money;
 pub mod needs;
 pub mod organizations;
+pub mod outcomes;
 pub mod pagination;
 pub mod portfolio;
 pub mod potential;
@@ -41,6 +42,8 @@ pub struct Services {
     pub matcher: matching::store::Matcher,
     /// The password-hashing threads and their bounded queue.
     pub passwords: crate::auth::password::Hasher,
+    /// How long meeting requests and reports may wait.
+    pub meetings: outcomes::MeetingRules,
 }
 
 /// A change to an optional field: leave it, clear it, or set it.

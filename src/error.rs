@@ -57,6 +57,12 @@ pub enum Reason {
     WrongStatus,
     /// A party is not available in the slot asked for.
     NotAvailable,
+    /// The meeting request expired unanswered.
+    RequestExpired,
+    /// The meeting's slot has not ended yet, so nothing can be reported on it.
+    MeetingNotOver,
+    /// The meeting's slot has passed: it is reported on, not cancelled.
+    MeetingOver,
     /// Financing lines would add up to more than the deal's value.
     FinancingExceedsValue,
     /// The deal's stage cannot move to the one asked for.

@@ -12,6 +12,7 @@ pub mod indicator_target;
 pub mod indicator_value;
 pub mod invitation;
 pub mod meeting;
+pub mod meeting_report;
 pub mod meeting_seat;
 pub mod membership;
 pub mod need;

@@ -22,6 +22,12 @@ pub enum MeetingStatus {
     /// Called off by a party or the organiser.
     #[sea_orm(string_value = "CANCELLED")]
     Cancelled,
+    /// Asked for and never answered before the request's time to live or its session ran out
+    /// (see `expiryReason`). Blocks no slot, and the two may ask again.
+    // Never stored (the table refuses it): a `REQUESTED` row reads as `EXPIRED` from then on
+    // (`domain::meetings::status`), so expiry takes effect to the second without a sweeper.
+    #[sea_orm(string_value = "EXPIRED")]
+    Expired,
 }
 
 /// Why an invitee declined.

@@ -16,6 +16,7 @@ mod m20261128_000009_add_organization_external_id;
 mod m20261128_000010_add_portfolio_revision;
 mod m20261128_000011_create_invitations;
 mod m20261128_000012_add_account_deactivation;
+mod m20261129_000013_create_meeting_reports;
 
 /// Runs Kopir's migrations in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_add_portfolio_revision::Migration),
             Box::new(m20261128_000011_create_invitations::Migration),
             Box::new(m20261128_000012_add_account_deactivation::Migration),
+            Box::new(m20261129_000013_create_meeting_reports::Migration),
         ]
     }
 }

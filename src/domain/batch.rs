@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use entity::{
-    capability, deal, deal_financing, deal_history, deal_party, meeting, membership, need,
-    organization, portfolio_item, portfolio_participant, region, science_city, session,
-    session_registration, user_account,
+    capability, deal, deal_financing, deal_history, deal_party, meeting, meeting_report,
+    membership, need, organization, portfolio_item, portfolio_participant, region, science_city,
+    session, session_registration, user_account,
 };
 use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait, QueryFilter as _, QueryOrder as _};
 
@@ -76,7 +76,8 @@ child!(
     deal_history: DealId / deal_id by Version,
     session_registration: SessionId / session_id by Id,
     membership: OrganizationId / organization_id by Id,
-    portfolio_participant: ItemId / item_id by Id
+    portfolio_participant: ItemId / item_id by Id,
+    meeting_report: MeetingId / meeting_id by OrganizationId
 );
 
 /// Rows of `E` by id.

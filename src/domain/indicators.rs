@@ -17,6 +17,7 @@ use entity::{
     indicator::{self, IndicatorMethod},
     indicator_target, indicator_value, meeting,
     meeting::MeetingStatus,
+    meeting_report::MeetingOutcome,
     need,
     organization::{self, OrganizationKind},
     session, session_registration,
@@ -28,7 +29,9 @@ use sea_orm::{
 
 use super::{
     access::Access,
-    money, references,
+    money,
+    outcomes::{self, MeetingRules, Settled, Verdict},
+    references,
     text::{self, Shape},
 };
 
@@ -53,7 +56,7 @@ pub enum Computed {
     PppFinancingShare,
     /// Sessions of the science city that started in the year.
     SessionsHeld,
-    /// Booked meetings of those sessions.
+    /// Meetings of those sessions that took place, by their parties' reports.
     MeetingsHeld,
     /// Enterprises that posted a need, registered for a session or signed a deal.
     EnterprisesEngaged,
@@ -63,6 +66,11 @@ pub enum Computed {
     MeetingToDealConversion,
     /// Spin-off deals among those signed.
     SpinOffs,
+    /// Booked meetings of those sessions, their slot over, that a party reports nobody came to
+    /// and neither reports held.
+    MeetingNoShowRate,
+    /// Meetings held whose furthest reported outcome is a planned follow-up or more.
+    MeetingFollowUpConversion,
 }
 
 /// How an actual compares with its target.
@@ -341,7 +349,12 @@ fn year_bounds(year: i32) -> (DateTime<Utc>, DateTime<Utc>) {
 }
 
 /// Every indicator for a science city and year, with targets, actuals and status. Public.
-pub async fn report(db: &impl ConnectionTrait, city: i64, year: i32) -> AppResult<Vec<Line>> {
+pub async fn report(
+    db: &impl ConnectionTrait,
+    rules: &MeetingRules,
+    city: i64,
+    year: i32,
+) -> AppResult<Vec<Line>> {
     check_city_and_year(db, city, year).await?;
     let (from, to) = year_bounds(year);
     let now = Utc::now();
@@ -381,12 +394,31 @@ pub async fn report(db: &impl ConnectionTrait, city: i64, year: i32) -> AppResul
         .all(db)
         .await?;
     let session_ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
-    let meetings: Vec<meeting::Model> = meeting::Entity::find()
+    let booked: Vec<meeting::Model> = meeting::Entity::find()
         .filter(meeting::Column::SessionId.is_in(session_ids.clone()))
         .filter(meeting::Column::Status.eq(MeetingStatus::Booked))
         .all(db)
         .await?;
-    let meeting_ids: HashSet<i64> = meetings.iter().map(|m| m.id).collect();
+    let by_id: HashMap<i64, session::Model> = sessions.iter().map(|s| (s.id, s.clone())).collect();
+    let settled = outcomes::settle(db, rules, booked, &by_id).await?;
+    let over: Vec<&Settled> = settled
+        .iter()
+        .filter(|s| s.verdict != Verdict::Upcoming)
+        .collect();
+    let meetings: Vec<&Settled> = over
+        .iter()
+        .copied()
+        .filter(|s| s.verdict == Verdict::Held)
+        .collect();
+    let no_shows = over
+        .iter()
+        .filter(|s| s.no_show && s.verdict == Verdict::NotHeld)
+        .count();
+    let followed_up = meetings
+        .iter()
+        .filter(|s| s.outcome >= Some(MeetingOutcome::FollowUpPlanned))
+        .count();
+    let meeting_ids: HashSet<i64> = meetings.iter().map(|s| s.meeting.id).collect();
     let meetings_with_deal = deal::Entity::find()
         .filter(deal::Column::MeetingId.is_in(meeting_ids.iter().copied()))
         .all(db)
@@ -453,10 +485,12 @@ pub async fn report(db: &impl ConnectionTrait, city: i64, year: i32) -> AppResul
             Computed::PrivateFinancingShare => (percent(by_source(FinancingSource::Private), financed), format!("PRIVATE lines of {} KZT financing of those deals", money::format(financed))),
             Computed::PppFinancingShare => (percent(by_source(FinancingSource::Ppp), financed), format!("PPP lines of {} KZT financing of those deals", money::format(financed))),
             Computed::SessionsHeld => (Some(count(sessions.len())), format!("sessions of the science city started in {year}")),
-            Computed::MeetingsHeld => (Some(count(meetings.len())), format!("booked meetings of those {} sessions", sessions.len())),
+            Computed::MeetingsHeld => (Some(count(meetings.len())), format!("meetings of those {} sessions held by both parties' reports, or by one's left unanswered past the confirmation window", sessions.len())),
             Computed::EnterprisesEngaged => (Some(count(engaged.len())), "enterprises of the science city that posted a need, registered for a session or signed a deal in the year".to_owned()),
             Computed::NeedToMeetingConversion => (percent(count(needs_met.len()), count(needs.len())), format!("{} of {} needs posted in {year} reached a booked meeting", needs_met.len(), needs.len())),
             Computed::MeetingToDealConversion => (percent(count(meetings_with_deal), count(meetings.len())), format!("{meetings_with_deal} of {} meetings held led to a recorded deal", meetings.len())),
+            Computed::MeetingNoShowRate => (percent(count(no_shows), count(over.len())), format!("{no_shows} of {} booked meetings whose slot has passed were reported as a no-show and by nobody as held", over.len())),
+            Computed::MeetingFollowUpConversion => (percent(count(followed_up), count(meetings.len())), format!("{followed_up} of {} meetings held led to a follow-up, NDA, proposal or agreement", meetings.len())),
             Computed::SpinOffs => (Some(count(deals.iter().filter(|d| d.deal_type == DealType::SpinOff).count())), "SPIN_OFF deals among those signed".to_owned()),
         }
     };

@@ -8,9 +8,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::{
     meeting::{self, DeclineReason, MeetingStatus},
+    meeting_report::{self, Attendance, MeetingOutcome},
     meeting_seat, session,
     session_registration::{self},
 };
@@ -23,9 +24,10 @@ use sea_orm::{
 use super::{
     access::Access,
     matching::store::Matcher,
+    outcomes::{self, MeetingRules},
     references,
     scheduling::{self, Problem, Request, Unplaced},
-    sessions::{lock_session, registration},
+    sessions::{lock_session, registration, slot_times},
     text::{self, Shape},
 };
 use crate::{
@@ -50,6 +52,51 @@ pub struct NewMeeting {
     pub message: Option<String>,
 }
 
+/// Why a request expired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expiry {
+    /// Nobody answered within the request's time to live.
+    NoAnswer,
+    /// The session ended before anybody answered.
+    SessionEnded,
+}
+
+/// Whether and why an unanswered request has expired at `now`. Expiry is read, never written:
+/// a `REQUESTED` row past its time reads as `EXPIRED` from that second on, with no sweeper to
+/// lag behind, and as it never held a slot there is nothing to free.
+pub fn expiry(
+    m: &meeting::Model,
+    session: &session::Model,
+    rules: &MeetingRules,
+    now: DateTime<Utc>,
+) -> Option<Expiry> {
+    if m.status != MeetingStatus::Requested {
+        None
+    } else if now >= session.ends_at {
+        Some(Expiry::SessionEnded)
+    } else if now >= m.created_at + rules.request_ttl {
+        Some(Expiry::NoAnswer)
+    } else {
+        None
+    }
+}
+
+/// The status a meeting shows: its row's, or `EXPIRED` for a request past its time.
+pub fn status(
+    m: &meeting::Model,
+    session: &session::Model,
+    rules: &MeetingRules,
+    now: DateTime<Utc>,
+) -> MeetingStatus {
+    match expiry(m, session, rules, now) {
+        Some(_) => MeetingStatus::Expired,
+        None => m.status,
+    }
+}
+
+/// Longest note on a meeting report, in characters.
+const NOTE_MAX: usize = 2000;
+
 /// Statuses in which a meeting between two organisations is still live.
 const LIVE: [MeetingStatus; 3] = [
     MeetingStatus::Requested,
@@ -63,6 +110,7 @@ pub async fn request(
     db: &DatabaseConnection,
     access: &Access,
     matcher: &Matcher,
+    rules: &MeetingRules,
     input: NewMeeting,
 ) -> AppResult<meeting::Model> {
     access.user_id()?;
@@ -122,9 +170,16 @@ pub async fn request(
             ));
         }
     }
+    let now = Utc::now();
+    // An expired request is no longer live, so the two may ask again.
     let live = meeting::Entity::find()
         .filter(meeting::Column::SessionId.eq(session.id))
         .filter(meeting::Column::Status.is_in(LIVE))
+        .filter(
+            Condition::any()
+                .add(meeting::Column::Status.ne(MeetingStatus::Requested))
+                .add(meeting::Column::CreatedAt.gt(now - rules.request_ttl)),
+        )
         .filter(
             Condition::any()
                 .add(
@@ -147,7 +202,6 @@ pub async fn request(
             "a meeting between these organisations is already requested or agreed",
         ));
     }
-    let now = Utc::now();
     let row = meeting::ActiveModel {
         session_id: Set(session.id),
         requester_id: Set(input.from),
@@ -200,11 +254,11 @@ pub fn can_see(access: &Access, m: &meeting::Model, session: &session::Model) ->
         || access.organises(session)
 }
 
-fn wrong_status(m: &meeting::Model, wanted: &str) -> AppError {
+fn wrong_status(status: MeetingStatus, wanted: &str) -> AppError {
     AppError::rule(
         Some("meetingId"),
         Reason::WrongStatus,
-        format!("the meeting is {}, not {wanted}", m.status.to_value()),
+        format!("the meeting is {}, not {wanted}", status.to_value()),
     )
 }
 
@@ -213,19 +267,33 @@ pub async fn respond(
     db: &DatabaseConnection,
     access: &Access,
     meeting_id: i64,
+    rules: &MeetingRules,
     accept: bool,
     reason: Option<DeclineReason>,
 ) -> AppResult<meeting::Model> {
     access.user_id()?;
     let txn = db::begin_write(db).await?;
-    let (m, _) = lock_meeting(&txn, access, meeting_id).await?;
+    let (m, session) = lock_meeting(&txn, access, meeting_id).await?;
     if !access.can_see_members(m.invitee_id) {
         return Err(AppError::Forbidden(
             "only the invited organisation answers".into(),
         ));
     }
     if m.status != MeetingStatus::Requested {
-        return Err(wrong_status(&m, "REQUESTED"));
+        return Err(wrong_status(m.status, "REQUESTED"));
+    }
+    if let Some(why) = expiry(&m, &session, rules, Utc::now()) {
+        return Err(AppError::rule(
+            Some("meetingId"),
+            Reason::RequestExpired,
+            match why {
+                Expiry::NoAnswer => format!(
+                    "the request expired unanswered after {} hours",
+                    rules.request_ttl.num_hours()
+                ),
+                Expiry::SessionEnded => "the request expired when its session ended".to_owned(),
+            },
+        ));
     }
     let mut row: meeting::ActiveModel = m.into();
     if accept {
@@ -322,7 +390,7 @@ pub async fn book(
         ));
     }
     if m.status != MeetingStatus::Accepted {
-        return Err(wrong_status(&m, "ACCEPTED"));
+        return Err(wrong_status(m.status, "ACCEPTED"));
     }
     if !(0..session.slot_count).contains(&slot) {
         return Err(AppError::invalid(
@@ -367,18 +435,31 @@ pub async fn book(
     Ok(saved)
 }
 
-/// Cancels a meeting not yet declined or cancelled: either party or the organiser. Its slot
-/// and table are freed.
+/// Cancels a live meeting whose slot has not ended: either party or the organiser. Its slot
+/// and table are freed. A meeting already over is not cancelled but reported on
+/// (`CANCELLED_LATE`), so its record stays.
 pub async fn cancel(
     db: &DatabaseConnection,
     access: &Access,
+    rules: &MeetingRules,
     meeting_id: i64,
 ) -> AppResult<meeting::Model> {
     access.user_id()?;
     let txn = db::begin_write(db).await?;
-    let (m, _) = lock_meeting(&txn, access, meeting_id).await?;
-    if !LIVE.contains(&m.status) {
-        return Err(wrong_status(&m, "REQUESTED, ACCEPTED or BOOKED"));
+    let (m, session) = lock_meeting(&txn, access, meeting_id).await?;
+    let now = Utc::now();
+    let shown = status(&m, &session, rules, now);
+    if !LIVE.contains(&shown) {
+        return Err(wrong_status(shown, "REQUESTED, ACCEPTED or BOOKED"));
+    }
+    if let Some(slot) = m.slot
+        && slot_times(&session, slot).1 <= now
+    {
+        return Err(AppError::rule(
+            Some("meetingId"),
+            Reason::MeetingOver,
+            "the meeting's slot has passed: report CANCELLED_LATE instead",
+        ));
     }
     meeting_seat::Entity::delete_many()
         .filter(meeting_seat::Column::MeetingId.eq(m.id))
@@ -512,4 +593,115 @@ pub async fn visible(
         .limit(limit)
         .all(db)
         .await?)
+}
+
+/// What `reportMeetingOutcome` receives.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    /// The meeting.
+    pub meeting_id: i64,
+    /// The reporting party; `None` when the caller is a member of exactly one of the two.
+    pub organization_id: Option<i64>,
+    /// Whether it took place.
+    pub attendance: Attendance,
+    /// What came of it.
+    pub outcome: Option<MeetingOutcome>,
+    /// A note for the two parties.
+    pub note: Option<String>,
+}
+
+/// Records (or updates) the caller's party's report on a booked meeting whose slot has ended.
+pub async fn report(
+    db: &DatabaseConnection,
+    access: &Access,
+    input: NewReport,
+) -> AppResult<meeting::Model> {
+    let user_id = access.user_id()?;
+    if let Some(org) = input.organization_id {
+        references::organization(db, "organizationId", org).await?;
+    }
+    if input.outcome.is_some() && input.attendance != Attendance::Held {
+        return Err(AppError::invalid(
+            "outcome",
+            "only a meeting that took place has an outcome",
+        ));
+    }
+    let note = match input.note {
+        Some(n) => text::clean("note", &n, NOTE_MAX, Shape::Long)?,
+        None => None,
+    };
+    let txn = db::begin_write(db).await?;
+    let (m, session) = lock_meeting(&txn, access, input.meeting_id).await?;
+    let parties = [m.requester_id, m.invitee_id];
+    let party = match input.organization_id {
+        Some(org) if !parties.contains(&org) => {
+            return Err(AppError::invalid(
+                "organizationId",
+                "not a party to the meeting",
+            ));
+        }
+        Some(org) => org,
+        None => {
+            let mine: Vec<i64> = parties
+                .into_iter()
+                .filter(|p| access.memberships.contains_key(p))
+                .collect();
+            match mine[..] {
+                [one] => one,
+                [] => return Err(parties_only()),
+                _ => {
+                    return Err(AppError::invalid(
+                        "organizationId",
+                        "you belong to both parties: say which one reports",
+                    ));
+                }
+            }
+        }
+    };
+    // The parties' own members only: a report speaks for the organisation that met.
+    if !access.memberships.contains_key(&party) {
+        return Err(parties_only());
+    }
+    let Some(ends) = outcomes::slot_end(&m, &session) else {
+        return Err(wrong_status(m.status, "BOOKED"));
+    };
+    let now = Utc::now();
+    if now < ends {
+        return Err(AppError::rule(
+            Some("meetingId"),
+            Reason::MeetingNotOver,
+            format!("the meeting's slot ends at {}", ends.to_rfc3339()),
+        ));
+    }
+    let existing = meeting_report::Entity::find()
+        .filter(meeting_report::Column::MeetingId.eq(m.id))
+        .filter(meeting_report::Column::OrganizationId.eq(party))
+        .one(&txn)
+        .await?;
+    let mut row: meeting_report::ActiveModel = match existing {
+        Some(r) => r.into(),
+        None => meeting_report::ActiveModel {
+            meeting_id: Set(m.id),
+            organization_id: Set(party),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    row.attendance = Set(input.attendance);
+    row.outcome = Set(input.outcome);
+    row.note = Set(note);
+    row.reported_by = Set(user_id);
+    row.updated_at = Set(now);
+    row.save(&txn).await?;
+    txn.commit().await?;
+    tracing::info!(
+        meeting_id = m.id,
+        organization_id = party,
+        "meeting outcome reported"
+    );
+    Ok(m)
+}
+
+fn parties_only() -> AppError {
+    AppError::Forbidden("only members of the two parties report on a meeting".into())
 }

@@ -11,6 +11,9 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Duration, Utc};
+use entity::session;
+
 /// Why a meeting could not be placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unplaced {
@@ -343,6 +346,16 @@ pub fn exact(problem: &Problem) -> usize {
     let mut best = 0;
     go(&mut state, &order, 0, 0, &mut best);
     best
+}
+
+/// Start and end of slot `index`.
+pub fn slot_times(session: &session::Model, index: i32) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start =
+        session.starts_at + Duration::minutes(i64::from(session.slot_minutes) * i64::from(index));
+    (
+        start,
+        start + Duration::minutes(i64::from(session.slot_minutes)),
+    )
 }
 
 #[cfg(test)]

@@ -80,15 +80,7 @@ pub fn zone(session: &session::Model) -> Tz {
     session.time_zone.parse().unwrap_or(chrono_tz::Asia::Almaty)
 }
 
-/// Start and end of slot `index`.
-pub fn slot_times(session: &session::Model, index: i32) -> (DateTime<Utc>, DateTime<Utc>) {
-    let start =
-        session.starts_at + Duration::minutes(i64::from(session.slot_minutes) * i64::from(index));
-    (
-        start,
-        start + Duration::minutes(i64::from(session.slot_minutes)),
-    )
-}
+pub use super::scheduling::slot_times;
 
 /// Creates a session (platform admins and the venue's organisation admins).
 pub async fn create(

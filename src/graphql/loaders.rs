@@ -7,9 +7,9 @@ use std::{collections::HashMap, marker::PhantomData, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    capability, deal, deal_financing, deal_history, deal_party, meeting, membership, need,
-    organization, portfolio_item, portfolio_participant, region, science_city, session,
-    session_registration, user_account,
+    capability, deal, deal_financing, deal_history, deal_party, meeting, meeting_report,
+    membership, need, organization, portfolio_item, portfolio_participant, region, science_city,
+    session, session_registration, user_account,
 };
 
 use crate::domain::{
@@ -121,6 +121,8 @@ pub struct Loaders {
     pub sessions: DataLoader<ById<session::Entity>>,
     /// Meetings by id.
     pub meetings: DataLoader<ById<meeting::Entity>>,
+    /// Reports by meeting id, in party order.
+    pub meeting_reports: DataLoader<ChildrenOf<meeting_report::Entity>>,
     /// Deals by id.
     pub deals: DataLoader<ById<deal::Entity>>,
     /// Registrations by session id.
@@ -158,6 +160,7 @@ impl Loaders {
             .delay(window),
             sessions: batched(ById::new(services), window),
             meetings: batched(ById::new(services), window),
+            meeting_reports: batched(ChildrenOf::new(services), window),
             deals: batched(ById::new(services), window),
             registrations: batched(ChildrenOf::new(services), window),
             deal_parties: batched(ChildrenOf::new(services), window),

@@ -396,6 +396,22 @@ async fn the_indicator_report_equals_hand_computed_figures(app: TestApp) {
         .await,
         "/requestMeeting/meeting/id",
     );
+    // Both slots are over (20 minutes from an hour ago). The first meeting took place by both
+    // parties' reports and led to an NDA; at the second, the enterprise says nobody came.
+    let report = "mutation($m: ID!, $o: ID!, $a: Attendance!, $x: MeetingOutcome) { reportMeetingOutcome(input: { meetingId: $m, organizationId: $o, attendance: $a, outcome: $x }) { meeting { verdict } } }";
+    for (m, o, attendance, outcome) in [
+        (&booked[0], e2, "HELD", json!("NDA_SIGNED")),
+        (&booked[0], u1, "HELD", json!("FOLLOW_UP_PLANNED")),
+        (&booked[1], e1, "NO_SHOW", Value::Null),
+    ] {
+        app.gql(
+            t,
+            report,
+            json!({ "m": m, "o": o, "a": attendance, "x": outcome }),
+        )
+        .await
+        .data("/reportMeetingOutcome");
+    }
 
     let parties = |provider: &str, recipient: &str| json!([{ "organizationId": provider, "role": "PROVIDER" }, { "organizationId": recipient, "role": "RECIPIENT" }]);
     for input in [
@@ -470,10 +486,12 @@ async fn the_indicator_report_equals_hand_computed_figures(app: TestApp) {
     assert_eq!(actual("PRIVATE_FINANCING_SHARE"), "70.00");
     assert_eq!(actual("PPP_FINANCING_SHARE"), "20.00");
     assert_eq!(actual("SESSIONS_HELD"), "1");
-    assert_eq!(actual("MEETINGS_HELD"), "2");
+    assert_eq!(actual("MEETINGS_HELD"), "1");
     assert_eq!(actual("ENTERPRISES_ENGAGED"), "2");
     assert_eq!(actual("NEED_TO_MEETING_CONVERSION"), "50.00");
-    assert_eq!(actual("MEETING_TO_DEAL_CONVERSION"), "50.00");
+    assert_eq!(actual("MEETING_TO_DEAL_CONVERSION"), "100.00");
+    assert_eq!(actual("MEETING_NO_SHOW_RATE"), "50.00");
+    assert_eq!(actual("MEETING_FOLLOW_UP_CONVERSION"), "100.00");
     assert_eq!(actual("SPIN_OFFS"), "1");
     assert_eq!(actual("JOBS_CREATED"), "12");
     assert_eq!(actual("INNOVATIVE_OUTPUT"), Value::Null);
@@ -482,7 +500,7 @@ async fn the_indicator_report_equals_hand_computed_figures(app: TestApp) {
     assert_eq!(lines["SESSIONS_HELD"]["status"], "ON_TRACK");
     assert_eq!(lines["SPIN_OFFS"]["status"], "BELOW_CRITICAL");
     assert_eq!(lines["DEAL_VOLUME"]["status"], Value::Null);
-    assert_eq!(lines.len(), 12);
+    assert_eq!(lines.len(), 14);
     let full = app
         .gql(None, "query($c: ID!, $y: Int!) { indicatorReport(scienceCityId: $c, year: $y) { code title { en } unit direction target critical actual basis status targetIsDemo } }", json!({ "c": f.city, "y": year }))
         .await;
@@ -697,7 +715,7 @@ async fn every_seeded_computed_indicator_is_computed(app: TestApp) {
         .map(|c| <&str>::from(c).to_owned())
         .collect();
     assert_eq!(seeded, computed);
-    assert_eq!(seeded.len(), 10);
+    assert_eq!(seeded.len(), 12);
 }
 
 crate::db_tests!(

@@ -211,6 +211,7 @@ impl TestApp {
                     Some((threads, queued)) => Hasher::new(threads, queued),
                     None => Hasher::for_this_machine(),
                 },
+                meetings: settings.meetings,
             }),
             loader_window: options.loader_window,
             rate_limits: RateLimits::new(options.rate_limits),

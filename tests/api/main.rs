@@ -14,6 +14,7 @@ mod import;
 mod limits;
 mod matching;
 mod organizations;
+mod outcomes;
 mod pagination;
 mod partners;
 mod portfolio;

@@ -435,6 +435,8 @@ fn probes(w: &World) -> HashMap<&'static str, Probe> {
         ("respondToMeeting.input.meetingId", Probe::new("input.meetingId", Outsider, Meeting, json!({ "input": { "meetingId": w.meeting, "accept": true } })).hidden(&w.meeting)),
         ("bookMeeting.input.meetingId", Probe::new("input.meetingId", Outsider, Meeting, json!({ "input": { "meetingId": w.meeting, "slot": 0 } })).hidden(&w.meeting)),
         ("cancelMeeting.input.meetingId", Probe::new("input.meetingId", Outsider, Meeting, json!({ "input": { "meetingId": w.meeting } })).hidden(&w.meeting)),
+        ("reportMeetingOutcome.input.meetingId", Probe::new("input.meetingId", Outsider, Meeting, json!({ "input": { "meetingId": w.meeting, "attendance": "HELD" } })).hidden(&w.meeting)),
+        ("reportMeetingOutcome.input.organizationId", Probe::new("input.organizationId", Outsider, Organization, json!({ "input": { "meetingId": w.meeting, "organizationId": w.orgs[2], "attendance": "HELD" } }))),
         ("scheduleSession.input.sessionId", Probe::new("input.sessionId", Admin, Session, json!({ "input": { "sessionId": w.session } }))),
         ("recordDeal.input.parties.organizationId", Probe::new("input.parties.organizationId", Outsider, Organization, deal.clone())),
         ("recordDeal.input.financing.investorOrganizationId", Probe::new("input.financing.investorOrganizationId", Outsider, Organization, deal.clone())),

@@ -266,6 +266,18 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
             ],
         ),
         (
+            "mutation($m: ID!) { reportMeetingOutcome(input: { meetingId: $m, attendance: HELD }) { meeting { verdict } } }",
+            json!({ "m": meeting }),
+            // The parties' members only, and not before the slot has ended (tomorrow); a
+            // platform admin speaks for neither party.
+            [
+                Code("UNAUTHENTICATED"),
+                Code("BAD_USER_INPUT"),
+                Code("BAD_USER_INPUT"),
+                Code("FORBIDDEN"),
+            ],
+        ),
+        (
             "mutation($s: ID!) { scheduleSession(input: { sessionId: $s }) { upperBound } }",
             json!({ "s": session }),
             [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],

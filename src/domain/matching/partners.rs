@@ -202,6 +202,8 @@ pub struct Evidence {
     pub completed_deals: u32,
     /// Meetings between the two that took place.
     pub meetings_held: u32,
+    /// Of those, meetings that led to an NDA, a proposal or an agreement.
+    pub meetings_advanced: u32,
     /// The strongest partners the two have in common.
     pub common_partners: Vec<i64>,
     /// How many partners the two have in common.
@@ -228,6 +230,9 @@ pub struct Encounters {
     pub completed_deals: HashMap<i64, u32>,
     /// Meetings held with each partner.
     pub meetings_held: HashMap<i64, u32>,
+    /// Of those, meetings that led to an NDA, a proposal or an agreement: stronger evidence
+    /// than a meeting alone, they count twice.
+    pub meetings_advanced: HashMap<i64, u32>,
 }
 
 /// What the ranking knows of one candidate before it is put into words.
@@ -519,7 +524,8 @@ impl Engine {
             .unwrap_or(0);
         let deals = encounters.completed_deals.get(&org).copied().unwrap_or(0);
         let meetings = encounters.meetings_held.get(&org).copied().unwrap_or(0);
-        let history = shared + deals + meetings;
+        let advanced = encounters.meetings_advanced.get(&org).copied().unwrap_or(0);
+        let history = shared + deals + meetings + advanced;
         let items = self.records.items_of(org).len();
         let geography = self.geography(owner, org);
         let values = [
@@ -541,6 +547,7 @@ impl Engine {
         let mut evidence = Evidence {
             completed_deals: deals,
             meetings_held: meetings,
+            meetings_advanced: advanced,
             common_partner_count: candidate.network,
             ..Evidence::default()
         };
@@ -771,7 +778,14 @@ fn detail(
                 parts.push(format!("{} completed deal(s)", evidence.completed_deals));
             }
             if evidence.meetings_held > 0 {
-                parts.push(format!("{} meeting(s) held", evidence.meetings_held));
+                let advanced = match evidence.meetings_advanced {
+                    0 => String::new(),
+                    n => format!(" ({n} led to an NDA, proposal or agreement, counted twice)"),
+                };
+                parts.push(format!(
+                    "{} meeting(s) held{advanced}",
+                    evidence.meetings_held
+                ));
             }
             if parts.is_empty() {
                 "no work together on record".to_owned()

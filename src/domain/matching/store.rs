@@ -19,7 +19,9 @@ use std::{
 };
 
 use entity::{
-    capability, deal, deal_party, meeting, need, need_share,
+    capability, deal, deal_party, meeting,
+    meeting_report::MeetingOutcome,
+    need, need_share,
     organization::{self, OrganizationKind},
     portfolio_item, portfolio_participant, session,
 };
@@ -35,7 +37,13 @@ use super::{
     PartnerFilter, PartnerMatch, Place, Weights, partners::OWN_ITEMS,
 };
 use crate::{
-    domain::{access::Access, text::Localized},
+    domain::{
+        access::Access,
+        batch,
+        outcomes::MeetingRules,
+        outcomes::{self, Verdict},
+        text::Localized,
+    },
     error::{AppError, AppResult},
 };
 
@@ -154,6 +162,7 @@ impl Matcher {
     pub async fn partners_for_need(
         &self,
         db: &DatabaseConnection,
+        rules: &MeetingRules,
         viewer: &Access,
         need_id: i64,
         kinds: &[OrganizationKind],
@@ -161,7 +170,7 @@ impl Matcher {
     ) -> AppResult<Vec<PartnerMatch>> {
         let engine = self.current(db).await?;
         let owner = engine.need_owner(need_id, viewer)?;
-        let encounters = encounters(db, owner).await?;
+        let encounters = encounters(db, rules, owner).await?;
         engine.partners_for_need(
             need_id,
             viewer,
@@ -177,6 +186,7 @@ impl Matcher {
     pub async fn partners_for_organization(
         &self,
         db: &DatabaseConnection,
+        rules: &MeetingRules,
         viewer: &Access,
         organization_id: i64,
         kinds: &[OrganizationKind],
@@ -202,7 +212,7 @@ impl Matcher {
             .into_iter()
             .map(|i| item_profile(i, Vec::new()))
             .collect();
-        let encounters = encounters(db, organization_id).await?;
+        let encounters = encounters(db, rules, organization_id).await?;
         let engine = self.current(db).await?;
         Ok(engine.partners_for_organization(
             organization_id,
@@ -215,10 +225,14 @@ impl Matcher {
     }
 }
 
-/// `organization_id`'s completed deals and meetings held (booked, in a session that has ended),
-/// by counterpart. Read per query: one organisation's history is small, and so it is never
-/// stale.
-pub async fn encounters(db: &DatabaseConnection, organization_id: i64) -> AppResult<Encounters> {
+/// `organization_id`'s completed deals and meetings held (by their parties' reports, see
+/// [`outcomes::verdict`]), by counterpart. Read per query: one organisation's history is small,
+/// and so it is never stale.
+pub async fn encounters(
+    db: &DatabaseConnection,
+    rules: &MeetingRules,
+    organization_id: i64,
+) -> AppResult<Encounters> {
     let mut out = Encounters::default();
     let deals = deal_party::Entity::find()
         .select_only()
@@ -251,27 +265,31 @@ pub async fn encounters(db: &DatabaseConnection, organization_id: i64) -> AppRes
             *out.completed_deals.entry(org).or_default() += 1;
         }
     }
-    let ended = session::Entity::find()
-        .select_only()
-        .column(session::Column::Id)
-        .filter(session::Column::EndsAt.lt(chrono::Utc::now()))
-        .into_query();
-    let meetings: Vec<(i64, i64)> = meeting::Entity::find()
-        .select_only()
-        .columns([meeting::Column::RequesterId, meeting::Column::InviteeId])
+    let booked = meeting::Entity::find()
         .filter(meeting::Column::Status.eq(meeting::MeetingStatus::Booked))
-        .filter(meeting::Column::SessionId.in_subquery(ended))
         .filter(
             sea_orm::Condition::any()
                 .add(meeting::Column::RequesterId.eq(organization_id))
                 .add(meeting::Column::InviteeId.eq(organization_id)),
         )
-        .into_tuple()
         .all(db)
         .await?;
-    for (a, b) in meetings {
-        let other = if a == organization_id { b } else { a };
+    let session_ids: Vec<i64> = booked.iter().map(|m| m.session_id).collect();
+    let sessions = batch::by_id::<session::Entity>(db, &session_ids).await?;
+    for s in outcomes::settle(db, rules, booked, &sessions).await? {
+        if s.verdict != Verdict::Held {
+            continue;
+        }
+        let m = &s.meeting;
+        let other = if m.requester_id == organization_id {
+            m.invitee_id
+        } else {
+            m.requester_id
+        };
         *out.meetings_held.entry(other).or_default() += 1;
+        if s.outcome >= Some(MeetingOutcome::NdaSigned) {
+            *out.meetings_advanced.entry(other).or_default() += 1;
+        }
     }
     Ok(out)
 }

@@ -27,7 +27,8 @@ impl IndicatorQuery {
         #[graphql(desc = "The year, e.g. 2026.")] year: i32,
     ) -> Result<Vec<IndicatorLine>> {
         let city = decode_as(&science_city_id, NodeType::ScienceCity, "scienceCityId")?;
-        let lines = indicators::report(&services(ctx)?.db, city, year).await?;
+        let services = services(ctx)?;
+        let lines = indicators::report(&services.db, &services.meetings, city, year).await?;
         Ok(lines
             .into_iter()
             .map(|l| IndicatorLine {

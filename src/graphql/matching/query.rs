@@ -108,6 +108,7 @@ impl MatchingQuery {
             .matcher
             .partners_for_need(
                 &services.db,
+                &services.meetings,
                 &viewer,
                 need_id,
                 &kinds.unwrap_or_default(),
@@ -153,6 +154,7 @@ impl MatchingQuery {
             .matcher
             .partners_for_organization(
                 &services.db,
+                &services.meetings,
                 &viewer,
                 org_id,
                 &kinds.unwrap_or_default(),

@@ -240,9 +240,15 @@ impl PartnerEvidence {
         self.0.completed_deals
     }
 
-    /// Meetings between the two organisations that took place.
+    /// Meetings between the two organisations that took place (by both parties' reports).
     async fn meetings_held(&self) -> u32 {
         self.0.meetings_held
+    }
+
+    /// Of those, meetings that led to an NDA, a proposal or an agreement; each counts twice
+    /// as history.
+    async fn meetings_advanced(&self) -> u32 {
+        self.0.meetings_advanced
     }
 
     /// The strongest partners the two organisations have in common (at most 5).

@@ -1,11 +1,15 @@
-//! Meeting mutations: request, answer, book, cancel, and `scheduleSession` placing them all.
+//! Meeting mutations: request, answer, book, cancel, `scheduleSession` placing them all, and
+//! the parties' reports of what came of a meeting.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use entity::meeting::DeclineReason;
+use entity::{
+    meeting::DeclineReason,
+    meeting_report::{Attendance, MeetingOutcome},
+};
 
 use super::types::{Meeting, UnplacedMeeting};
 use crate::{
-    domain::meetings::{self, NewMeeting},
+    domain::meetings::{self, NewMeeting, NewReport},
     graphql::{
         access,
         ids::{NodeType, decode_as},
@@ -67,6 +71,22 @@ pub struct CancelMeetingInput {
     pub meeting_id: ID,
 }
 
+/// A party's report on a meeting after its slot.
+#[derive(Debug, InputObject)]
+pub struct ReportMeetingOutcomeInput {
+    /// The meeting: booked, its slot ended.
+    pub meeting_id: ID,
+    /// The reporting party; needed only when the caller is a member of both.
+    pub organization_id: Option<ID>,
+    /// Whether the meeting took place.
+    pub attendance: Attendance,
+    /// What came of it; only with `HELD`.
+    pub outcome: Option<MeetingOutcome>,
+    /// A note only the two parties' members see (up to 2000 characters); replaces the earlier
+    /// one, and omitting it clears it.
+    pub note: Option<String>,
+}
+
 fn meeting_id(id: &ID) -> Result<i64> {
     Ok(decode_as(id, NodeType::Meeting, "meetingId")?)
 }
@@ -109,6 +129,7 @@ impl MeetingMutation {
             &services.db,
             &*access(ctx).await?,
             &services.matcher,
+            &services.meetings,
             NewMeeting {
                 session_id: decode_as(&input.session_id, NodeType::Session, "sessionId")?,
                 from: decode_as(
@@ -145,10 +166,12 @@ impl MeetingMutation {
         #[graphql(desc = "The meeting, whether the invitee accepts, and a reason when declining.")]
         input: RespondToMeetingInput,
     ) -> Result<MeetingPayload> {
+        let services = services(ctx)?;
         let m = meetings::respond(
-            &services(ctx)?.db,
+            &services.db,
             &*access(ctx).await?,
             meeting_id(&input.meeting_id)?,
+            &services.meetings,
             input.accept,
             input.reason,
         )
@@ -180,16 +203,50 @@ impl MeetingMutation {
     }
 
     /// Cancels a requested, accepted or booked meeting, freeing its slot. Either party or the
-    /// organiser may.
+    /// organiser may. A meeting whose slot has passed is reported on instead
+    /// (`reportMeetingOutcome` with `CANCELLED_LATE`).
     async fn cancel_meeting(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The meeting to cancel.")] input: CancelMeetingInput,
     ) -> Result<MeetingPayload> {
+        let services = services(ctx)?;
         let m = meetings::cancel(
+            &services.db,
+            &*access(ctx).await?,
+            &services.meetings,
+            meeting_id(&input.meeting_id)?,
+        )
+        .await?;
+        Ok(MeetingPayload {
+            meeting: Meeting(m),
+        })
+    }
+
+    /// Records whether a booked meeting took place and what came of it, for the caller's party,
+    /// once its slot has ended; the same call updates the report later (a follow-up survey). The
+    /// meeting counts as held when both parties say so, or when one does and the other stays
+    /// silent past the confirmation window. Members of the two parties only.
+    async fn report_meeting_outcome(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The meeting, the reporting party, attendance, outcome and a note.")]
+        input: ReportMeetingOutcomeInput,
+    ) -> Result<MeetingPayload> {
+        let organization_id = input
+            .organization_id
+            .map(|id| decode_as(&id, NodeType::Organization, "organizationId"))
+            .transpose()?;
+        let m = meetings::report(
             &services(ctx)?.db,
             &*access(ctx).await?,
-            meeting_id(&input.meeting_id)?,
+            NewReport {
+                meeting_id: meeting_id(&input.meeting_id)?,
+                organization_id,
+                attendance: input.attendance,
+                outcome: input.outcome,
+                note: input.note,
+            },
         )
         .await?;
         Ok(MeetingPayload {
