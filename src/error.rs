@@ -65,7 +65,13 @@ pub enum Reason {
     MeetingOver,
     /// Financing lines would add up to more than the deal's value.
     FinancingExceedsValue,
-    /// The deal's stage cannot move to the one asked for.
+    /// Commitments would add up to more than the infrastructure project's cost.
+    FinancingExceedsCost,
+    /// Disbursements would exceed what the commitment committed.
+    DisbursementExceedsCommitment,
+    /// The infrastructure project is cancelled and takes no more changes.
+    ProjectClosed,
+    /// The deal's or project's stage cannot move to the one asked for.
     InvalidTransition,
     /// The deal is completed, cancelled or expired and takes no more changes.
     DealClosed,

@@ -8,6 +8,7 @@ pub mod deals;
 mod error;
 pub mod ids;
 pub mod indicators;
+pub mod infrastructure;
 mod limits;
 pub mod loaders;
 pub mod localized;
@@ -54,6 +55,7 @@ pub struct Query(
     matching::MatchingQuery,
     sessions::SessionQuery,
     deals::DealQuery,
+    infrastructure::InfrastructureQuery,
     indicators::IndicatorQuery,
     potential::PotentialQuery,
 );
@@ -70,6 +72,7 @@ pub struct Mutation(
     sessions::SessionMutation,
     meetings::MeetingMutation,
     deals::DealMutation,
+    infrastructure::InfrastructureMutation,
     indicators::IndicatorMutation,
     potential::PotentialMutation,
 );

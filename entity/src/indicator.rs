@@ -38,6 +38,9 @@ pub struct Model {
     pub method: IndicatorMethod,
     /// Order in reports.
     pub position: i32,
+    /// Whether a lower figure is better (a no-show rate): the target is then a ceiling and the
+    /// critical level above it.
+    pub lower_is_better: bool,
 }
 
 /// No relations are navigated through sea-orm.

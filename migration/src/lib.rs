@@ -17,6 +17,7 @@ mod m20261128_000010_add_portfolio_revision;
 mod m20261128_000011_create_invitations;
 mod m20261128_000012_add_account_deactivation;
 mod m20261129_000013_create_meeting_reports;
+mod m20261129_000014_create_infrastructure;
 
 /// Runs Kopir's migrations in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_create_invitations::Migration),
             Box::new(m20261128_000012_add_account_deactivation::Migration),
             Box::new(m20261129_000013_create_meeting_reports::Migration),
+            Box::new(m20261129_000014_create_infrastructure::Migration),
         ]
     }
 }

@@ -4,9 +4,11 @@
 use std::collections::HashMap;
 
 use entity::{
-    capability, deal, deal_financing, deal_history, deal_party, meeting, meeting_report,
-    membership, need, organization, portfolio_item, portfolio_participant, region, science_city,
-    session, session_registration, user_account,
+    capability, deal, deal_financing, deal_history, deal_party, infrastructure_disbursement,
+    infrastructure_financing, infrastructure_history, infrastructure_milestone,
+    infrastructure_project, meeting, meeting_report, membership, need, organization,
+    portfolio_item, portfolio_participant, region, science_city, session, session_registration,
+    user_account,
 };
 use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait, QueryFilter as _, QueryOrder as _};
 
@@ -35,6 +37,7 @@ macro_rules! keyed {
 keyed!(
     capability,
     deal,
+    infrastructure_project,
     meeting,
     need,
     organization,
@@ -77,7 +80,11 @@ child!(
     session_registration: SessionId / session_id by Id,
     membership: OrganizationId / organization_id by Id,
     portfolio_participant: ItemId / item_id by Id,
-    meeting_report: MeetingId / meeting_id by OrganizationId
+    meeting_report: MeetingId / meeting_id by OrganizationId,
+    infrastructure_milestone: ProjectId / project_id by PlannedOn,
+    infrastructure_history: ProjectId / project_id by Version,
+    infrastructure_financing: ProjectId / project_id by Id,
+    infrastructure_disbursement: FinancingId / financing_id by Id
 );
 
 /// Rows of `E` by id.

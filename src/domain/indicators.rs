@@ -29,9 +29,9 @@ use sea_orm::{
 
 use super::{
     access::Access,
-    money,
+    money::{self, percent},
     outcomes::{self, MeetingRules, Settled, Verdict},
-    references,
+    programme, references,
     text::{self, Shape},
 };
 
@@ -71,6 +71,16 @@ pub enum Computed {
     MeetingNoShowRate,
     /// Meetings held whose furthest reported outcome is a planned follow-up or more.
     MeetingFollowUpConversion,
+    /// Infrastructure financing committed by the year's end (see `programme`).
+    InfrastructureCommitted,
+    /// Infrastructure financing disbursed by the year's end.
+    InfrastructureDisbursed,
+    /// Private money's share of the infrastructure financing committed.
+    InfrastructurePrivateShare,
+    /// PPP money's share of the infrastructure financing committed.
+    InfrastructurePppShare,
+    /// Infrastructure projects behind schedule at the year's end.
+    InfrastructureBehindSchedule,
 }
 
 /// How an actual compares with its target.
@@ -179,22 +189,17 @@ pub fn format_figure(value: i64) -> String {
     money::format_scaled(value, 3)
 }
 
-fn status(actual: i64, target: &indicator_target::Model) -> Status {
-    if actual >= target.target {
+fn status(actual: i64, target: &indicator_target::Model, lower_is_better: bool) -> Status {
+    // Where less is better, mirror the figures so one comparison serves both.
+    let sign = if lower_is_better { -1 } else { 1 };
+    let (actual, goal, critical) = (actual * sign, target.target * sign, target.critical * sign);
+    if actual >= goal {
         Status::OnTrack
-    } else if actual >= target.critical {
+    } else if actual >= critical {
         Status::AtRisk
     } else {
         Status::BelowCritical
     }
-}
-
-/// `part / whole` as a percentage in thousandths, rounded half up; `None` for an empty whole.
-fn percent(part: i64, whole: i64) -> Option<i64> {
-    (whole > 0).then(|| {
-        let scaled = i128::from(part) * 100_000;
-        i64::try_from((scaled + i128::from(whole) / 2) / i128::from(whole)).unwrap_or(i64::MAX)
-    })
 }
 
 async fn indicator_by_code(db: &impl ConnectionTrait, code: &str) -> AppResult<indicator::Model> {
@@ -243,7 +248,13 @@ pub async fn set_target(
     let unit = Unit::of(&indicator)?;
     let target = unit.parse("target", &input.target)?;
     let critical = unit.parse("critical", &input.critical)?;
-    if critical > target {
+    if indicator.lower_is_better && critical < target {
+        return Err(AppError::invalid(
+            "critical",
+            "where less is better, the critical level cannot be below the target",
+        ));
+    }
+    if !indicator.lower_is_better && critical > target {
         return Err(AppError::invalid(
             "critical",
             "the critical level cannot exceed the target",
@@ -474,6 +485,8 @@ pub async fn report(
     );
     engaged.retain(|o| enterprises.contains(o));
 
+    let programme = programme::figures(db, programme::Scope::ScienceCity(city), year).await?;
+    let as_of = programme.as_of;
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX).saturating_mul(1000);
     let volume: i64 = deals.iter().map(|d| d.value).sum();
     // One arm per computed indicator: a new one is a new `Computed` variant, and the compiler
@@ -491,6 +504,11 @@ pub async fn report(
             Computed::MeetingToDealConversion => (percent(count(meetings_with_deal), count(meetings.len())), format!("{meetings_with_deal} of {} meetings held led to a recorded deal", meetings.len())),
             Computed::MeetingNoShowRate => (percent(count(no_shows), count(over.len())), format!("{no_shows} of {} booked meetings whose slot has passed were reported as a no-show and by nobody as held", over.len())),
             Computed::MeetingFollowUpConversion => (percent(count(followed_up), count(meetings.len())), format!("{followed_up} of {} meetings held led to a follow-up, NDA, proposal or agreement", meetings.len())),
+            Computed::InfrastructureCommitted => (Some(programme.total.committed.saturating_mul(10)), format!("financing of the science city's {} infrastructure projects committed by {as_of}", programme.projects)),
+            Computed::InfrastructureDisbursed => (Some(programme.total.disbursed.saturating_mul(10)), format!("financing of those projects paid by {as_of}")),
+            Computed::InfrastructurePrivateShare => (programme.private_share, format!("PRIVATE commitments of {} KZT committed by {as_of}", money::format(programme.total.committed))),
+            Computed::InfrastructurePppShare => (programme.ppp_share, format!("PPP commitments of {} KZT committed by {as_of}", money::format(programme.total.committed))),
+            Computed::InfrastructureBehindSchedule => (Some(count(programme.behind_schedule.len())), format!("projects with a milestone date passed by {as_of} and its stage not reached")),
             Computed::SpinOffs => (Some(count(deals.iter().filter(|d| d.deal_type == DealType::SpinOff).count())), "SPIN_OFF deals among those signed".to_owned()),
         }
     };
@@ -537,7 +555,7 @@ pub async fn report(
             let actual = actual.map(|a| unit.round(a));
             let target = targets.get(&indicator.id).cloned();
             let status = match (&target, actual) {
-                (Some(t), Some(a)) => Some(status(a, t)),
+                (Some(t), Some(a)) => Some(status(a, t, indicator.lower_is_better)),
                 _ => None,
             };
             Ok(Line {

@@ -79,6 +79,14 @@ pub fn format_grouped(tiyn: i64) -> String {
     out
 }
 
+/// `part / whole` as a percentage in thousandths, rounded half up; `None` for an empty whole.
+pub fn percent(part: i64, whole: i64) -> Option<i64> {
+    (whole > 0).then(|| {
+        let scaled = i128::from(part) * 100_000;
+        i64::try_from((scaled + i128::from(whole) / 2) / i128::from(whole)).unwrap_or(i64::MAX)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

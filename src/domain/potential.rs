@@ -18,14 +18,14 @@ use sea_orm::{
     QueryFilter as _, QuerySelect as _, sea_query::OnConflict,
 };
 
-use super::{access::Access, indicators, regions};
+use super::{access::Access, indicators, programme, regions};
 use crate::{
     db,
     error::{AppError, AppResult},
 };
 
 /// Components the platform counts itself (not recordable).
-pub const DERIVED: [&str; 3] = ["ORGANIZATIONS", "CAPABILITIES", "DEALS"];
+pub const DERIVED: [&str; 4] = ["ORGANIZATIONS", "CAPABILITIES", "DEALS", "INFRASTRUCTURE"];
 
 /// Weights used when a request names none.
 pub const DEFAULT_WEIGHTS: [(&str, f64); 8] = [
@@ -169,6 +169,13 @@ async fn derived(
                 if let Some(region) = region_of.get(&c.organization_id) {
                     *out.entry(*region).or_default() += 1000;
                 }
+            }
+        }
+        "INFRASTRUCTURE" => {
+            // Infrastructure financing committed by the year's end to projects sited in the
+            // region, in thousandths of a tenge like every KZT figure.
+            for (region, tiyn) in programme::committed_by_region(db, year).await? {
+                out.insert(region, tiyn.saturating_mul(10));
             }
         }
         _ => {

@@ -29,6 +29,11 @@ pub enum NodeType {
     Deal,
     /// `PortfolioItem`.
     PortfolioItem,
+    /// `InfrastructureProject`.
+    InfrastructureProject,
+    /// A financing commitment of an infrastructure project (not a `Node`: read through its
+    /// project).
+    InfrastructureFinancing,
     /// `Invitation` (not a `Node`: only its addressee and the organisation's admins see it).
     Invitation,
 }

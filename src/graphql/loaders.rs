@@ -7,9 +7,11 @@ use std::{collections::HashMap, marker::PhantomData, sync::Arc, time::Duration};
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    capability, deal, deal_financing, deal_history, deal_party, meeting, meeting_report,
-    membership, need, organization, portfolio_item, portfolio_participant, region, science_city,
-    session, session_registration, user_account,
+    capability, deal, deal_financing, deal_history, deal_party, infrastructure_disbursement,
+    infrastructure_financing, infrastructure_history, infrastructure_milestone,
+    infrastructure_project, meeting, meeting_report, membership, need, organization,
+    portfolio_item, portfolio_participant, region, science_city, session, session_registration,
+    user_account,
 };
 
 use crate::domain::{
@@ -133,6 +135,16 @@ pub struct Loaders {
     pub deal_financing: DataLoader<ChildrenOf<deal_financing::Entity>>,
     /// History entries by deal id, oldest first.
     pub deal_history: DataLoader<ChildrenOf<deal_history::Entity>>,
+    /// Infrastructure projects by id.
+    pub infrastructure_projects: DataLoader<ById<infrastructure_project::Entity>>,
+    /// Milestones by project id, by planned date.
+    pub infrastructure_milestones: DataLoader<ChildrenOf<infrastructure_milestone::Entity>>,
+    /// History entries by project id, oldest first.
+    pub infrastructure_history: DataLoader<ChildrenOf<infrastructure_history::Entity>>,
+    /// Financing commitments by project id.
+    pub infrastructure_financing: DataLoader<ChildrenOf<infrastructure_financing::Entity>>,
+    /// Disbursements by commitment id.
+    pub infrastructure_disbursements: DataLoader<ChildrenOf<infrastructure_disbursement::Entity>>,
     /// Portfolio items by id.
     pub portfolio_items: DataLoader<ById<portfolio_item::Entity>>,
     /// Participants by portfolio item id.
@@ -166,6 +178,11 @@ impl Loaders {
             deal_parties: batched(ChildrenOf::new(services), window),
             deal_financing: batched(ChildrenOf::new(services), window),
             deal_history: batched(ChildrenOf::new(services), window),
+            infrastructure_projects: batched(ById::new(services), window),
+            infrastructure_milestones: batched(ChildrenOf::new(services), window),
+            infrastructure_history: batched(ChildrenOf::new(services), window),
+            infrastructure_financing: batched(ChildrenOf::new(services), window),
+            infrastructure_disbursements: batched(ChildrenOf::new(services), window),
             portfolio_items: batched(ById::new(services), window),
             portfolio_participants: batched(ChildrenOf::new(services), window),
         }

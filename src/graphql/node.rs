@@ -8,6 +8,7 @@ use super::{
     capabilities::types::Capability,
     deals::types::Deal,
     ids::{self, NodeType},
+    infrastructure::types::InfrastructureProject,
     loaders,
     meetings::types::Meeting,
     needs::types::Need,
@@ -42,6 +43,8 @@ pub enum Node {
     Deal(Deal),
     /// An item of an organisation's portfolio.
     PortfolioItem(PortfolioItem),
+    /// A science city's infrastructure project.
+    InfrastructureProject(InfrastructureProject),
 }
 
 /// `node(id:)`.
@@ -85,7 +88,10 @@ impl NodeQuery {
                 .map(|s| Node::Session(Session(s))),
             NodeType::Meeting => Meeting::load(ctx, key).await?.map(Node::Meeting),
             NodeType::Deal => Deal::load(ctx, key).await?.map(Node::Deal),
-            NodeType::Invitation => None,
+            NodeType::Invitation | NodeType::InfrastructureFinancing => None,
+            NodeType::InfrastructureProject => InfrastructureProject::load(ctx, key)
+                .await?
+                .map(Node::InfrastructureProject),
             NodeType::PortfolioItem => PortfolioItem::load(ctx, key)
                 .await?
                 .map(Node::PortfolioItem),

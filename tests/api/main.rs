@@ -11,6 +11,7 @@ mod fuzz;
 mod helpers;
 mod http;
 mod import;
+mod infrastructure;
 mod limits;
 mod matching;
 mod organizations;

@@ -54,6 +54,8 @@ struct World {
     outsider_capability: String,
     outsider_item: String,
     outsider_deal: String,
+    /// The outsider's infrastructure project (its university sponsors it), at version 1.
+    outsider_project: String,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -192,7 +194,12 @@ async fn world(app: &TestApp) -> World {
         .await,
         "/postCapability/capability/id",
     );
+    let outsider_project = id(
+        &app.gql(Some(&outsider), "mutation($c: ID!, $s: ID!) { createInfrastructureProject(input: { scienceCityId: $c, kind: LABORATORY, title: { en: \"Lab\" }, sponsorId: $s, totalCost: \"1000\" }) { project { id } } }", json!({ "c": city, "s": orgs[2] })).await,
+        "/createInfrastructureProject/project/id",
+    );
     World {
+        outsider_project,
         admin,
         owner,
         outsider,
@@ -374,11 +381,14 @@ async fn snapshot(app: &TestApp) -> Vec<(String, Vec<Value>)> {
 fn probes(w: &World) -> HashMap<&'static str, Probe> {
     use Caller::{Admin, Outsider};
     use NodeType::{
-        Capability, Deal, Invitation, Meeting, Need, Organization, PortfolioItem, ScienceCity,
-        Session, User,
+        Capability, Deal, InfrastructureFinancing, InfrastructureProject, Invitation, Meeting,
+        Need, Organization, PortfolioItem, ScienceCity, Session, User,
     };
     let [_, _, own_university, own_enterprise] = &w.orgs;
     let name = json!({ "en": "Probe" });
+    let infrastructure = json!({ "input": { "scienceCityId": w.city, "kind": "LABORATORY", "title": name, "sponsorId": own_university, "operatorId": own_university, "totalCost": "1" } });
+    let financing = json!({ "input": { "projectId": w.outsider_project, "expectedVersion": 1, "source": "PPP", "instrument": "CONCESSION",
+        "financierId": own_university, "publicPartyId": own_university, "pledged": "1", "pledgedOn": "2026-01-01" } });
     let org = json!({ "input": { "kind": "ENTERPRISE", "name": name, "bin": w.spare_bin, "regionCode": "KZ-75", "scienceCityId": w.city } });
     let need = json!({ "input": { "organizationId": own_enterprise, "title": name, "sharedWith": [own_university] } });
     let capability = json!({ "input": { "organizationId": own_university, "title": name } });
@@ -449,6 +459,17 @@ fn probes(w: &World) -> HashMap<&'static str, Probe> {
         ("updateDealTerms.input.id", Probe::new("input.id", Outsider, Deal, json!({ "input": { "id": w.deal, "expectedVersion": 1, "value": "2000" } })).hidden(&w.deal)),
         ("updateDealTerms.input.financing.investorOrganizationId", Probe::new("input.financing.investorOrganizationId", Outsider, Organization,
             json!({ "input": { "id": w.outsider_deal, "expectedVersion": 1, "financing": [{ "source": "PRIVATE", "amount": "1000", "investorOrganizationId": own_enterprise }] } }))),
+        ("createInfrastructureProject.input.scienceCityId", Probe::new("input.scienceCityId", Outsider, ScienceCity, infrastructure.clone())),
+        ("createInfrastructureProject.input.sponsorId", Probe::new("input.sponsorId", Outsider, Organization, infrastructure.clone())),
+        ("createInfrastructureProject.input.operatorId", Probe::new("input.operatorId", Outsider, Organization, infrastructure)),
+        ("updateInfrastructureProject.input.id", Probe::new("input.id", Outsider, InfrastructureProject, json!({ "input": { "id": w.outsider_project, "expectedVersion": 1 } }))),
+        ("updateInfrastructureProject.input.operatorId", Probe::new("input.operatorId", Outsider, Organization, json!({ "input": { "id": w.outsider_project, "expectedVersion": 1, "operatorId": own_university } }))),
+        ("advanceInfrastructureProject.input.id", Probe::new("input.id", Outsider, InfrastructureProject, json!({ "input": { "id": w.outsider_project, "stage": "FINANCING", "expectedVersion": 1 } }))),
+        ("recordInfrastructureFinancing.input.projectId", Probe::new("input.projectId", Outsider, InfrastructureProject, financing.clone())),
+        ("recordInfrastructureFinancing.input.financingId", Probe::new("input.financingId", Outsider, InfrastructureFinancing, financing.clone())),
+        ("recordInfrastructureFinancing.input.financierId", Probe::new("input.financierId", Outsider, Organization, financing.clone())),
+        ("recordInfrastructureFinancing.input.publicPartyId", Probe::new("input.publicPartyId", Outsider, Organization, financing)),
+        ("recordInfrastructureDisbursement.input.financingId", Probe::new("input.financingId", Outsider, InfrastructureFinancing, json!({ "input": { "expectedVersion": 1, "amount": "1", "paidOn": "2026-01-01" } }))),
         ("setIndicatorTarget.input.scienceCityId", Probe::new("input.scienceCityId", Admin, ScienceCity, target)),
         ("recordIndicatorValue.input.scienceCityId", Probe::new("input.scienceCityId", Admin, ScienceCity, value)),
     ]

@@ -103,6 +103,18 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
         );
     }
 
+    // An infrastructure project A's organisation sponsors, with one commitment (version 2).
+    let project = app
+        .gql(Some(&a), "mutation($c: ID!, $s: ID!) { createInfrastructureProject(input: { scienceCityId: $c, kind: TECHNOPARK, title: { en: \"Park\" }, sponsorId: $s, totalCost: \"1000\" }) { project { id } } }", json!({ "c": city, "s": org_a }))
+        .await
+        .data("/createInfrastructureProject/project/id")
+        .clone();
+    let commitment = app
+        .gql(Some(&a), "mutation($p: ID!) { recordInfrastructureFinancing(input: { projectId: $p, expectedVersion: 1, source: LOCAL_BUDGET, instrument: GRANT, pledged: \"100\", committed: \"100\", pledgedOn: \"2025-01-01\", committedOn: \"2025-01-01\" }) { project { financing { id } } } }", json!({ "p": project }))
+        .await
+        .data("/recordInfrastructureFinancing/project/financing/0/id")
+        .clone();
+
     // (operation, variables, [anonymous, member of A, member of B, platform admin])
     let rows: Vec<(&str, Value, [Expect; 4])> = vec![
         (
@@ -275,6 +287,59 @@ async fn every_operation_respects_every_callers_rights(app: TestApp) {
                 Code("BAD_USER_INPUT"),
                 Code("BAD_USER_INPUT"),
                 Code("FORBIDDEN"),
+            ],
+        ),
+        (
+            "query($p: ID!, $c: ID!) { infrastructureProjects { totalCount } infrastructureProject(id: $p) { version financing { pledged { amount } } } infrastructureProgramme(scienceCityId: $c, year: 2026) { projects } }",
+            json!({ "p": project, "c": city }),
+            // The programme is public.
+            [Ok, Ok, Ok, Ok],
+        ),
+        (
+            "mutation($c: ID!, $s: ID!) { createInfrastructureProject(input: { scienceCityId: $c, kind: CAMPUS, title: { en: \"Campus\" }, sponsorId: $s, totalCost: \"1\" }) { project { id } } }",
+            json!({ "c": city, "s": org_a }),
+            // Members of the sponsor and platform admins (the Management Company).
+            [Code("UNAUTHENTICATED"), Ok, Code("FORBIDDEN"), Ok],
+        ),
+        (
+            "mutation($p: ID!) { updateInfrastructureProject(input: { id: $p, expectedVersion: 2, floorAreaM2: 500 }) { project { version } } }",
+            json!({ "p": project }),
+            // A writes version 3; the admin's version 2 is stale by then.
+            [
+                Code("UNAUTHENTICATED"),
+                Ok,
+                Code("FORBIDDEN"),
+                Code("VERSION_CONFLICT"),
+            ],
+        ),
+        (
+            "mutation($p: ID!) { advanceInfrastructureProject(input: { id: $p, stage: FINANCING, expectedVersion: 3 }) { project { stage } } }",
+            json!({ "p": project }),
+            [
+                Code("UNAUTHENTICATED"),
+                Ok,
+                Code("FORBIDDEN"),
+                Code("VERSION_CONFLICT"),
+            ],
+        ),
+        (
+            "mutation($p: ID!) { recordInfrastructureFinancing(input: { projectId: $p, expectedVersion: 4, source: STATE_BUDGET, instrument: GRANT, pledged: \"5\", pledgedOn: \"2025-01-01\" }) { project { version } } }",
+            json!({ "p": project }),
+            [
+                Code("UNAUTHENTICATED"),
+                Ok,
+                Code("FORBIDDEN"),
+                Code("VERSION_CONFLICT"),
+            ],
+        ),
+        (
+            "mutation($f: ID!) { recordInfrastructureDisbursement(input: { financingId: $f, expectedVersion: 5, amount: \"10\", paidOn: \"2025-06-01\" }) { project { version } } }",
+            json!({ "f": commitment }),
+            [
+                Code("UNAUTHENTICATED"),
+                Ok,
+                Code("FORBIDDEN"),
+                Code("VERSION_CONFLICT"),
             ],
         ),
         (

@@ -40,6 +40,7 @@ impl IndicatorQuery {
                 code: l.indicator.code,
                 unit: l.indicator.unit,
                 direction: l.indicator.direction,
+                lower_is_better: l.indicator.lower_is_better,
                 method: l.indicator.method,
                 target: l.target.as_ref().map(|t| l.unit.format(t.target)),
                 critical: l.target.as_ref().map(|t| l.unit.format(t.critical)),

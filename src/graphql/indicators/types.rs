@@ -28,6 +28,9 @@ pub struct IndicatorLine {
     pub unit: String,
     /// The Concept direction it measures.
     pub direction: String,
+    /// Whether a lower figure is better (a no-show rate, projects behind schedule): the target
+    /// is then a ceiling, and the critical level lies above it.
+    pub lower_is_better: bool,
     /// How the actual is obtained.
     pub method: IndicatorMethod,
     /// Target for the year, a decimal string at the unit's precision (whole counts, two
