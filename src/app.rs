@@ -14,6 +14,7 @@ mod probes;
 pub mod rate_limit;
 mod shutdown;
 mod viewer;
+mod websocket;
 
 use std::{
     net::SocketAddr,
@@ -45,7 +46,7 @@ use crate::{
     },
     db,
     domain::{
-        Services, accounts::TokenConfig, matching::Weights, matching::store::Matcher,
+        Services, accounts::TokenConfig, events::Hub, matching::Weights, matching::store::Matcher,
         outcomes::MeetingRules,
     },
     graphql::{self as api, KopirSchema, Mode, ReadOnlySchema},
@@ -76,6 +77,8 @@ pub struct Settings {
     pub matching_weights: Weights,
     /// Meeting requests' time to live and the window for confirming a meeting held.
     pub meetings: MeetingRules,
+    /// How long events stay in the outbox.
+    pub event_retention: Duration,
 }
 
 impl Settings {
@@ -141,6 +144,12 @@ impl AppState {
         // takes seconds); `/readyz` says so until it is done.
         let services = app.services.clone();
         tokio::spawn(async move { services.matcher.warm_up(&services.db).await });
+        let services = app.services.clone();
+        tokio::spawn(async move {
+            if let Err(e) = services.events.start(services.db.clone()).await {
+                tracing::error!(error = %e, "the event hub did not start");
+            }
+        });
         let app = Arc::new(app);
         Self {
             schema: api::schema(app.services.clone(), mode),
@@ -170,6 +179,7 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
             matcher,
             passwords: Hasher::for_this_machine(),
             meetings: settings.meetings,
+            events: Hub::new(settings.event_retention),
         }),
         loader_window: DEFAULT_LOADER_WINDOW,
         rate_limits: RateLimits::new(settings.rate_limits),
@@ -199,6 +209,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(middleware::from_fn(limits::require_json))
                 .get(graphql::graphql_get),
         )
+        .route("/graphql/ws", get(websocket::graphql_ws))
         .route("/graphiql/{file}", get(graphql::graphiql_asset))
         .route("/calendar/{file}", get(calendar::feed))
         .route("/healthz", get(|| async { "ok" }))

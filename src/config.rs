@@ -93,6 +93,10 @@ pub struct Layer {
     /// party's report that it was held; past them, silence confirms it [default: 14].
     #[arg(long, global = true, env = "KOPIR_MEETING_CONFIRMATION_DAYS")]
     pub meeting_confirmation_days: Option<u32>,
+    /// Hours events are kept in the outbox; a subscriber resumes with `after:` within them
+    /// [default: 168, 7 days].
+    #[arg(long, global = true, env = "KOPIR_EVENT_RETENTION_HOURS")]
+    pub event_retention_hours: Option<u32>,
 }
 
 impl Layer {
@@ -183,6 +187,11 @@ pub fn from_layer(layer: Layer) -> anyhow::Result<Settings> {
     Ok(Settings {
         matching_weights,
         meetings,
+        event_retention: layer
+            .event_retention_hours
+            .map_or(crate::domain::events::DEFAULT_RETENTION, |h| {
+                Duration::from_secs(u64::from(h.max(1)) * 3600)
+            }),
         listen: layer
             .listen
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),

@@ -8,6 +8,7 @@ pub mod batch;
 pub mod bin;
 pub mod capabilities;
 pub mod deals;
+pub mod events;
 pub mod import;
 pub mod indicators;
 pub mod infrastructure;
@@ -46,6 +47,8 @@ pub struct Services {
     pub passwords: crate::auth::password::Hasher,
     /// How long meeting requests and reports may wait.
     pub meetings: outcomes::MeetingRules,
+    /// The outbox's fan-out to this replica's subscribers.
+    pub events: events::Hub,
 }
 
 /// A change to an optional field: leave it, clear it, or set it.

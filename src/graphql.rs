@@ -20,6 +20,7 @@ mod node;
 pub mod organizations;
 pub mod portfolio;
 pub mod potential;
+pub mod realtime;
 pub mod regions;
 pub mod science_cities;
 pub mod sessions;
@@ -78,7 +79,7 @@ pub struct Mutation(
 );
 
 /// Kopir's schema type.
-pub type KopirSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type KopirSchema = Schema<Query, Mutation, realtime::SubscriptionRoot>;
 
 /// The schema for `GET /graphql`: the same queries, no mutations, so a link or an `<img>` can
 /// never change anything (CSRF), and a mutation sent by GET fails validation before it runs.
@@ -106,8 +107,12 @@ pub enum Mode {
 }
 
 /// The schema without runtime data, so `export-schema` needs no database.
-pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+pub fn schema_builder() -> SchemaBuilder<Query, Mutation, realtime::SubscriptionRoot> {
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        realtime::SubscriptionRoot,
+    )
 }
 
 /// The schema serving `POST` requests.
@@ -126,16 +131,20 @@ pub fn read_only_schema(services: Arc<Services>, mode: Mode) -> ReadOnlySchema {
 }
 
 /// Limits, error codes and mode, shared by both schemas so they cannot drift apart.
-fn configure<M: async_graphql::ObjectType + 'static>(
-    builder: SchemaBuilder<Query, M, EmptySubscription>,
+fn configure<
+    M: async_graphql::ObjectType + 'static,
+    S: async_graphql::SubscriptionType + 'static,
+>(
+    builder: SchemaBuilder<Query, M, S>,
     services: Arc<Services>,
     mode: Mode,
-) -> SchemaBuilder<Query, M, EmptySubscription> {
+) -> SchemaBuilder<Query, M, S> {
     let builder = builder
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_directives(limits::MAX_DIRECTIVES)
         .extension(ErrorCodes)
+        .extension(Outbox)
         .extension(limits::SelectionLimit)
         .extension(text_guard::TextGuard)
         .extension(crate::telemetry::OperationMetrics::new())
@@ -158,6 +167,9 @@ pub struct RequestCtx {
     pub lang: Lang,
     /// Loaded on first use; reset by mutations that change the caller's memberships.
     access: Mutex<Option<Arc<Access>>>,
+    /// Whether the access, once loaded, is kept: not for a WebSocket connection, which lives
+    /// for hours while memberships change.
+    keep_access: bool,
 }
 
 impl RequestCtx {
@@ -167,6 +179,16 @@ impl RequestCtx {
             viewer,
             lang,
             access: Mutex::new(None),
+            keep_access: true,
+        }
+    }
+
+    /// A context for a long-lived connection: the caller's rights are read afresh each time
+    /// they are needed.
+    pub fn connection(viewer: Viewer, lang: Lang) -> Self {
+        Self {
+            keep_access: false,
+            ..Self::new(viewer, lang)
         }
     }
 
@@ -205,7 +227,9 @@ pub async fn access(ctx: &Context<'_>) -> async_graphql::Result<Arc<Access>> {
         Viewer::Anonymous => Access::default(),
         Viewer::User(id) => Access::load(&services(ctx)?.db, id).await?,
     });
-    *cached = Some(access.clone());
+    if request.keep_access {
+        *cached = Some(access.clone());
+    }
     Ok(access)
 }
 
@@ -256,6 +280,51 @@ impl Extension for ErrorCodes {
         let mut response = next.run(ctx).await;
         for error in &mut response.errors {
             add_default_code(error);
+        }
+        response
+    }
+}
+
+/// Tells this replica's event hub to read the outbox after a mutation ran: on SQLite that is
+/// how subscribers learn of it (PostgreSQL also notifies every replica).
+struct Outbox;
+
+impl ExtensionFactory for Outbox {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(OutboxRequest::default())
+    }
+}
+
+#[derive(Default)]
+struct OutboxRequest {
+    mutation: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl Extension for OutboxRequest {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &async_graphql::Variables,
+        next: async_graphql::extensions::NextParseQuery<'_>,
+    ) -> async_graphql::ServerResult<async_graphql::parser::types::ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        let mutation = document
+            .operations
+            .iter()
+            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation);
+        self.mutation
+            .store(mutation, std::sync::atomic::Ordering::Relaxed);
+        Ok(document)
+    }
+
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let response = next.run(ctx).await;
+        if self.mutation.load(std::sync::atomic::Ordering::Relaxed)
+            && let Ok(services) = ctx.data::<Arc<Services>>()
+        {
+            services.events.poke();
         }
         response
     }

@@ -6,6 +6,7 @@ pub mod deal;
 pub mod deal_financing;
 pub mod deal_history;
 pub mod deal_party;
+pub mod event;
 pub mod field_of_science;
 pub mod indicator;
 pub mod indicator_target;

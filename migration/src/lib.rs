@@ -18,6 +18,7 @@ mod m20261128_000011_create_invitations;
 mod m20261128_000012_add_account_deactivation;
 mod m20261129_000013_create_meeting_reports;
 mod m20261129_000014_create_infrastructure;
+mod m20261129_000015_create_outbox;
 
 /// Runs Kopir's migrations in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000012_add_account_deactivation::Migration),
             Box::new(m20261129_000013_create_meeting_reports::Migration),
             Box::new(m20261129_000014_create_infrastructure::Migration),
+            Box::new(m20261129_000015_create_outbox::Migration),
         ]
     }
 }

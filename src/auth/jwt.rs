@@ -130,6 +130,12 @@ impl JwtKeys {
 
     /// Verifies a token and returns the user id it was issued for.
     pub fn verify(&self, token: &str) -> AppResult<i64> {
+        self.verify_until(token).map(|(user, _)| user)
+    }
+
+    /// Verifies a token and returns the user id it was issued for and when it expires (a
+    /// subscription ends then).
+    pub fn verify_until(&self, token: &str) -> AppResult<(i64, DateTime<Utc>)> {
         const INVALID: AppError = AppError::Unauthenticated("invalid or expired access token");
         let header = jsonwebtoken::decode_header(token).map_err(|_| INVALID)?;
         // Headers that point at other keys (jku, x5u, jwk, x5c) are an attack surface Kopir never
@@ -151,7 +157,9 @@ impl JwtKeys {
             tracing::debug!(error = %e, "access token refused");
             INVALID
         })?;
-        data.claims.sub.parse().map_err(|_| INVALID)
+        let user = data.claims.sub.parse().map_err(|_| INVALID)?;
+        let expires = DateTime::from_timestamp(data.claims.exp, 0).ok_or(INVALID)?;
+        Ok((user, expires))
     }
 }
 

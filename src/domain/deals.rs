@@ -15,6 +15,7 @@ use entity::{
     deal_financing::{self, FinancingSource},
     deal_history::{self, DealChange},
     deal_party::{self, PartyRole},
+    event::Topic,
     need::Strings,
 };
 use sea_orm::{
@@ -28,7 +29,7 @@ use sea_orm::{
 use super::{
     Patch,
     access::Access,
-    money,
+    events, money,
     pagination::{self, Page, PageRequest},
     references,
     text::{self, Localized, Shape},
@@ -255,7 +256,29 @@ async fn append_history(
     }
     .insert(txn)
     .await?;
+    // Every write to a deal appends exactly one history entry, and with it its event.
+    let kind = match change {
+        DealChange::Recorded => "RECORDED",
+        DealChange::Stage => "ADVANCED",
+        DealChange::Terms => "TERMS_CHANGED",
+    };
+    events::record(txn, Topic::Deal, deal.id, deal.id, kind).await?;
     Ok(())
+}
+
+/// Deal `id` as it stands, if `org` is a party and `access` may see it: what a subscriber to
+/// `org`'s deals receives of a change.
+pub async fn changed_for(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    org: i64,
+    id: i64,
+) -> AppResult<Option<deal::Model>> {
+    let parties = parties_of(db, id).await?;
+    if !parties.iter().any(|p| p.organization_id == org) || !can_see(access, &parties) {
+        return Ok(None);
+    }
+    Ok(deal::Entity::find_by_id(id).one(db).await?)
 }
 
 /// The organisations party to a deal.

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use entity::{
+    event::Topic,
     meeting::{self, DeclineReason, MeetingStatus},
     meeting_report::{self, Attendance, MeetingOutcome},
     meeting_seat, session,
@@ -23,6 +24,7 @@ use sea_orm::{
 
 use super::{
     access::Access,
+    events,
     matching::store::Matcher,
     outcomes::{self, MeetingRules},
     references,
@@ -217,6 +219,7 @@ pub async fn request(
     }
     .insert(&txn)
     .await?;
+    changed(&txn, &row, "REQUESTED").await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -306,8 +309,15 @@ pub async fn respond(
     }
     row.updated_at = Set(Utc::now());
     let saved = row.update(&txn).await?;
+    let kind = if accept { "ACCEPTED" } else { "DECLINED" };
+    changed(&txn, &saved, kind).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The outbox event of a change to meeting `m`, in the change's transaction.
+async fn changed(txn: &DatabaseTransaction, m: &meeting::Model, kind: &str) -> AppResult<()> {
+    events::record(txn, Topic::Meeting, m.session_id, m.id, kind).await
 }
 
 fn seat_conflict(err: sea_orm::DbErr) -> AppError {
@@ -431,6 +441,7 @@ pub async fn book(
         }
     };
     let saved = place(&txn, m, slot, table).await?;
+    changed(&txn, &saved, "BOOKED").await?;
     txn.commit().await.map_err(seat_conflict)?;
     Ok(saved)
 }
@@ -471,6 +482,7 @@ pub async fn cancel(
     row.table_no = Set(None);
     row.updated_at = Set(Utc::now());
     let saved = row.update(&txn).await?;
+    changed(&txn, &saved, "CANCELLED").await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -549,7 +561,9 @@ pub async fn schedule(
         let Some(m) = by_id.remove(&id) else { continue };
         let slot = i32::try_from(slot).unwrap_or(i32::MAX);
         let table = i32::try_from(table).unwrap_or(i32::MAX);
-        placed.push(place(&txn, m, slot, table).await?);
+        let saved = place(&txn, m, slot, table).await?;
+        changed(&txn, &saved, "BOOKED").await?;
+        placed.push(saved);
     }
     txn.commit().await.map_err(seat_conflict)?;
     let unplaced = plan
@@ -693,6 +707,7 @@ pub async fn report(
     row.reported_by = Set(user_id);
     row.updated_at = Set(now);
     row.save(&txn).await?;
+    changed(&txn, &m, "REPORTED").await?;
     txn.commit().await?;
     tracing::info!(
         meeting_id = m.id,
@@ -704,4 +719,19 @@ pub async fn report(
 
 fn parties_only() -> AppError {
     AppError::Forbidden("only members of the two parties report on a meeting".into())
+}
+
+/// Meeting `id` as it stands, if `access` may see it: what a subscriber receives of a change.
+pub async fn changed_for(
+    db: &impl ConnectionTrait,
+    access: &Access,
+    id: i64,
+) -> AppResult<Option<meeting::Model>> {
+    let Some(m) = meeting::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let session = session::Entity::find_by_id(m.session_id).one(db).await?;
+    Ok(session
+        .is_some_and(|s| can_see(access, &m, &s))
+        .then_some(m))
 }

@@ -98,6 +98,9 @@ impl Default for Options {
 pub struct TestApp {
     /// Base URL, e.g. `http://127.0.0.1:41234`.
     pub base: String,
+    /// The database URL and PostgreSQL schema, for [`TestApp::replica`].
+    url: String,
+    schema: Option<String>,
     /// HTTP client.
     pub client: reqwest::Client,
     /// The service's own pool (for assertions made directly in SQL).
@@ -164,6 +167,28 @@ impl TestApp {
             ),
             Backend::Postgres(url) => (url.clone(), Some(fresh_pg_schema(url).await)),
         };
+        Self::start(url, schema, dir, options).await
+    }
+
+    /// A second replica on this one's database (PostgreSQL: the same schema), as two
+    /// instances behind a load balancer share one database and nothing else.
+    pub async fn replica(&self) -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        Self::start(
+            self.url.clone(),
+            self.schema.clone(),
+            dir,
+            Options::default(),
+        )
+        .await
+    }
+
+    async fn start(
+        url: String,
+        schema: Option<String>,
+        dir: tempfile::TempDir,
+        options: Options,
+    ) -> TestApp {
         let settings = config::from_layer(Layer {
             database_url: Some(url.clone()),
             jwt_secret: Some(JWT_SECRET.into()),
@@ -212,6 +237,7 @@ impl TestApp {
                     None => Hasher::for_this_machine(),
                 },
                 meetings: settings.meetings,
+                events: kopir::domain::events::Hub::new(settings.event_retention),
             }),
             loader_window: options.loader_window,
             rate_limits: RateLimits::new(options.rate_limits),
@@ -251,6 +277,8 @@ impl TestApp {
         statements.lock().expect("lock").clear();
         TestApp {
             base,
+            url,
+            schema,
             client: reqwest::Client::new(),
             db,
             statements,

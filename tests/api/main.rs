@@ -19,6 +19,7 @@ mod outcomes;
 mod pagination;
 mod partners;
 mod portfolio;
+mod realtime;
 mod references;
 mod rights;
 mod schema;

@@ -1,0 +1,334 @@
+//! Subscriptions over WebSocket (`graphql-transport-ws` at `/graphql/ws`): a session's meetings
+//! and an organisation's deals as they change. Each event comes from the outbox (see
+//! `domain::events`), carries its cursor, and reaches a subscriber only if the subscriber may
+//! read it at the moment of delivery — rights are read again for every event, so a membership
+//! removed mid-stream stops the flow, and a token that expires or an account deactivated ends
+//! the subscription. `after:` replays what was missed from the outbox first, once, in order.
+
+use std::{collections::HashSet, sync::Arc};
+
+use async_graphql::futures_util::{Stream, future::BoxFuture};
+use async_graphql::{Context, Enum, ID, Result, SimpleObject, Subscription};
+use chrono::{DateTime, Utc};
+use entity::event::{self, Topic};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::{
+    deals::types::Deal,
+    ids::{NodeType, decode_as},
+    meetings::types::Meeting,
+    services,
+};
+use crate::{
+    domain::{Services, access::Access, deals, events, meetings, references},
+    error::{AppError, AppResult},
+};
+
+/// Events replayed for one `after:` at most; a subscriber further behind reads the current
+/// state with queries and subscribes again.
+const MAX_REPLAY: usize = 10_000;
+
+/// Who holds a connection's subscriptions: the account its `connection_init` token names, and
+/// when that token expires.
+#[derive(Debug, Clone, Copy)]
+pub struct Subscriber {
+    /// The account.
+    pub user_id: i64,
+    /// The token's expiry: its subscriptions end then.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What happened to a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum MeetingEventKind {
+    /// Requested.
+    Requested,
+    /// Accepted by the invitee.
+    Accepted,
+    /// Declined by the invitee.
+    Declined,
+    /// Booked into a slot (by hand or by the scheduler).
+    Booked,
+    /// Cancelled.
+    Cancelled,
+    /// A party reported on it after its slot.
+    Reported,
+}
+
+/// What happened to a deal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+pub enum DealEventKind {
+    /// Recorded.
+    Recorded,
+    /// Moved to another stage.
+    Advanced,
+    /// Its terms, value or financing changed.
+    TermsChanged,
+}
+
+/// A change to a meeting of the session subscribed to.
+#[derive(SimpleObject)]
+pub struct MeetingEvent {
+    /// This event's cursor: pass it as `after` to resume right after it.
+    pub cursor: String,
+    /// What happened.
+    pub change: MeetingEventKind,
+    /// The meeting as it stands now.
+    pub meeting: Meeting,
+}
+
+/// A change to a deal of the organisation subscribed to.
+#[derive(SimpleObject)]
+pub struct DealEvent {
+    /// This event's cursor: pass it as `after` to resume right after it.
+    pub cursor: String,
+    /// What happened.
+    pub change: DealEventKind,
+    /// The deal as it stands now.
+    pub deal: Deal,
+}
+
+/// GraphQL view of the subscription root; see the schema description on its `impl`.
+#[derive(Default)]
+pub struct SubscriptionRoot;
+
+/// Live changes over WebSocket (`graphql-transport-ws` at `/graphql/ws`); sign in inside
+/// `connection_init`.
+#[Subscription(name = "Subscription")]
+impl SubscriptionRoot {
+    /// Changes to the meetings of a session that the subscriber may see (its own organisations'
+    /// meetings; all of them for the organiser). Sign in through `connection_init`.
+    async fn meeting_updated(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The session.")] session_id: ID,
+        #[graphql(desc = "Replay every event after this cursor first, in order.")] after: Option<
+            String,
+        >,
+    ) -> Result<impl Stream<Item = Result<MeetingEvent>> + use<>> {
+        let (services, who) = (services(ctx)?.clone(), subscriber(ctx)?);
+        let session_id = decode_as(&session_id, NodeType::Session, "sessionId")?;
+        references::session(&services.db, "sessionId", session_id).await?;
+        let after = cursor(after)?;
+        Ok(feed(
+            services,
+            who,
+            (Topic::Meeting, session_id),
+            after,
+            |services, access, event| {
+                Box::pin(async move {
+                    let (Some(change), Some(m)) = (
+                        meeting_change(&event.kind),
+                        meetings::changed_for(&services.db, &access, event.item_id).await?,
+                    ) else {
+                        return Ok(None);
+                    };
+                    Ok(Some(MeetingEvent {
+                        cursor: event.id.to_string(),
+                        change,
+                        meeting: Meeting(m),
+                    }))
+                })
+            },
+        ))
+    }
+
+    /// Changes to the deals an organisation is party to. The subscriber must be a member (or a
+    /// platform admin) when subscribing and at every delivery: removed from the organisation,
+    /// the subscription ends with `FORBIDDEN`.
+    async fn deal_updated(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organisation.")] organization_id: ID,
+        #[graphql(desc = "Replay every event after this cursor first, in order.")] after: Option<
+            String,
+        >,
+    ) -> Result<impl Stream<Item = Result<DealEvent>> + use<>> {
+        let (services, who) = (services(ctx)?.clone(), subscriber(ctx)?);
+        let org = decode_as(&organization_id, NodeType::Organization, "organizationId")?;
+        references::organization(&services.db, "organizationId", org).await?;
+        Access::load(&services.db, who.user_id)
+            .await?
+            .require_member(org)?;
+        let after = cursor(after)?;
+        // Deals are scoped by deal, so this feed reads every deal event and keeps the
+        // organisation's.
+        Ok(feed(
+            services,
+            who,
+            (Topic::Deal, org),
+            after,
+            move |services, access, event| {
+                Box::pin(async move {
+                    access.require_member(org)?;
+                    let (Some(change), Some(d)) = (
+                        deal_change(&event.kind),
+                        deals::changed_for(&services.db, &access, org, event.item_id).await?,
+                    ) else {
+                        return Ok(None);
+                    };
+                    Ok(Some(DealEvent {
+                        cursor: event.id.to_string(),
+                        change,
+                        deal: Deal(d),
+                    }))
+                })
+            },
+        ))
+    }
+}
+
+fn meeting_change(kind: &str) -> Option<MeetingEventKind> {
+    Some(match kind {
+        "REQUESTED" => MeetingEventKind::Requested,
+        "ACCEPTED" => MeetingEventKind::Accepted,
+        "DECLINED" => MeetingEventKind::Declined,
+        "BOOKED" => MeetingEventKind::Booked,
+        "CANCELLED" => MeetingEventKind::Cancelled,
+        "REPORTED" => MeetingEventKind::Reported,
+        _ => return None,
+    })
+}
+
+fn deal_change(kind: &str) -> Option<DealEventKind> {
+    Some(match kind {
+        "RECORDED" => DealEventKind::Recorded,
+        "ADVANCED" => DealEventKind::Advanced,
+        "TERMS_CHANGED" => DealEventKind::TermsChanged,
+        _ => return None,
+    })
+}
+
+/// The connection's subscriber; `UNAUTHENTICATED` when `connection_init` named no valid token.
+fn subscriber(ctx: &Context<'_>) -> Result<Subscriber> {
+    ctx.data_opt::<Subscriber>().copied().ok_or_else(|| {
+        AppError::Unauthenticated("send `Authorization: Bearer <token>` in connection_init").into()
+    })
+}
+
+fn cursor(after: Option<String>) -> Result<Option<i64>> {
+    after
+        .map(|a| {
+            a.parse::<i64>()
+                .ok()
+                .filter(|c| *c >= 0)
+                .ok_or_else(|| AppError::invalid("after", "a cursor from an earlier event").into())
+        })
+        .transpose()
+}
+
+/// One subscription's events: those after `after` from the outbox (when given), then live
+/// ones from the hub, each passed through `deliver` with the subscriber's rights read afresh.
+/// Ends when the token expires, the account is gone, `deliver` refuses, or the subscriber has
+/// fallen so far behind that the hub dropped events for it (it resumes with `after:`).
+fn feed<T: Send + 'static>(
+    services: Arc<Services>,
+    who: Subscriber,
+    (topic, scope): (Topic, i64),
+    after: Option<i64>,
+    deliver: impl Fn(
+        Arc<Services>,
+        Access,
+        Arc<event::Model>,
+    ) -> BoxFuture<'static, AppResult<Option<T>>>
+    + Send
+    + 'static,
+) -> impl Stream<Item = Result<T>> {
+    // Deal events are scoped by deal; their feed filters by what `deliver` finds.
+    let scoped = topic == Topic::Meeting;
+    async_stream::stream! {
+        // Subscribe before replaying, so nothing committed in between is missed; what both
+        // bring is delivered once.
+        let mut live = services.events.subscribe();
+        let mut replayed: HashSet<i64> = HashSet::new();
+        let mut last = after.unwrap_or(0);
+        if after.is_some() {
+            loop {
+                let batch = if scoped {
+                    events::since(&services.db, topic, scope, last, 500).await
+                } else {
+                    events::of_topic_since(&services.db, topic, last, 500).await
+                };
+                let batch = match batch {
+                    Ok(b) => b,
+                    Err(e) => {
+                        yield Err(e.into());
+                        return;
+                    }
+                };
+                if batch.is_empty() {
+                    break;
+                }
+                for event in batch {
+                    last = event.id;
+                    if replayed.len() >= MAX_REPLAY {
+                        yield Err(AppError::invalid("after", "too far behind: query the current state and subscribe again").into());
+                        return;
+                    }
+                    replayed.insert(event.id);
+                    match step(&services, who, &deliver, Arc::new(event)).await {
+                        Ok(Some(item)) => yield Ok(item),
+                        Ok(None) => {}
+                        Err(e) => {
+                            yield Err(e.into());
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        let expiry = (who.expires_at - Utc::now()).to_std().unwrap_or_default();
+        let expired = tokio::time::sleep(expiry);
+        tokio::pin!(expired);
+        loop {
+            let event = tokio::select! {
+                received = live.recv() => received,
+                () = &mut expired => {
+                    yield Err(AppError::Unauthenticated("the access token expired").into());
+                    return;
+                }
+            };
+            let event = match event {
+                Ok(event) => event,
+                Err(RecvError::Lagged(missed)) => {
+                    yield Err(AppError::invalid(
+                        "after",
+                        format!("too slow: {missed} events were dropped; subscribe again with `after` set to the last cursor received"),
+                    )
+                    .into());
+                    return;
+                }
+                Err(RecvError::Closed) => return,
+            };
+            if event.topic != topic || (scoped && event.scope_id != scope) || replayed.contains(&event.id) {
+                continue;
+            }
+            match step(&services, who, &deliver, event).await {
+                Ok(Some(item)) => yield Ok(item),
+                Ok(None) => {}
+                Err(e) => {
+                    yield Err(e.into());
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// One event through `deliver`, with the subscriber's rights as they are now.
+async fn step<T>(
+    services: &Arc<Services>,
+    who: Subscriber,
+    deliver: &impl Fn(
+        Arc<Services>,
+        Access,
+        Arc<event::Model>,
+    ) -> BoxFuture<'static, AppResult<Option<T>>>,
+    event: Arc<event::Model>,
+) -> AppResult<Option<T>> {
+    if Utc::now() >= who.expires_at {
+        return Err(AppError::Unauthenticated("the access token expired"));
+    }
+    let access = Access::load(&services.db, who.user_id).await?;
+    deliver(services.clone(), access, event).await
+}

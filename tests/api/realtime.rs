@@ -1,0 +1,382 @@
+//! Subscriptions with a real WebSocket client (`graphql-transport-ws`) against real servers:
+//! events reach those who may see them, `after:` replays what was missed once and in order,
+//! strangers receive nothing, an expired token or a deactivated account ends the
+//! subscription, and on PostgreSQL a change made through one replica reaches a subscriber of
+//! another.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use futures_util::{SinkExt as _, StreamExt as _};
+use serde_json::{Value, json};
+use tokio_tungstenite::{
+    MaybeTlsStream, WebSocketStream, connect_async,
+    tungstenite::{Message, client::IntoClientRequest as _, http::HeaderValue},
+};
+
+use crate::helpers::{Backend, JWT_SECRET, Reply, TestApp, bins};
+
+const MEETINGS: &str = "subscription($s: ID!, $after: String) { meetingUpdated(sessionId: $s, after: $after) { cursor change meeting { id status } } }";
+const DEALS: &str =
+    "subscription($o: ID!) { dealUpdated(organizationId: $o) { cursor change deal { id stage } } }";
+/// How long to wait for an event that should come, and to be sure one that should not does not.
+const SOON: Duration = Duration::from_secs(5);
+const QUIET: Duration = Duration::from_millis(700);
+
+/// A `graphql-transport-ws` client.
+struct Ws(WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>);
+
+impl Ws {
+    /// Connects and signs in with `token` (anonymous without one).
+    async fn connect(app: &TestApp, token: Option<&str>) -> Ws {
+        let url = format!("{}/graphql/ws", app.base.replace("http://", "ws://"));
+        let mut request = url.into_client_request().expect("request");
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            HeaderValue::from_static("graphql-transport-ws"),
+        );
+        let (stream, _) = connect_async(request).await.expect("WebSocket");
+        let mut ws = Ws(stream);
+        let payload = token.map_or(
+            json!({}),
+            |t| json!({ "Authorization": format!("Bearer {t}") }),
+        );
+        ws.send(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        let ack = ws
+            .message(SOON)
+            .await
+            .expect("an answer to connection_init");
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        ws
+    }
+
+    async fn send(&mut self, message: Value) {
+        self.0
+            .send(Message::Text(message.to_string().into()))
+            .await
+            .expect("send");
+    }
+
+    async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        self.send(json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } }))
+            .await;
+    }
+
+    /// The next protocol message within `wait`, answering pings on the way.
+    async fn message(&mut self, wait: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let next = tokio::time::timeout_at(deadline, self.0.next())
+                .await
+                .ok()??;
+            match next.expect("frame") {
+                Message::Text(text) => {
+                    let message: Value = serde_json::from_str(&text).expect("JSON");
+                    if message["type"] == "ping" {
+                        self.send(json!({ "type": "pong" })).await;
+                        continue;
+                    }
+                    return Some(message);
+                }
+                Message::Close(_) => return None,
+                _ => {}
+            }
+        }
+    }
+
+    /// The payload of the next event, or `None` if none comes within `wait`.
+    async fn event(&mut self, wait: Duration) -> Option<Value> {
+        let message = self.message(wait).await?;
+        assert_eq!(message["type"], "next", "{message}");
+        Some(message["payload"].clone())
+    }
+}
+
+/// The `extensions.code` of a refusal, sent as an `error` message or as a `next` carrying
+/// errors.
+fn code(message: &Value) -> &str {
+    let errors = match message["type"].as_str() {
+        Some("error") => &message["payload"],
+        _ => &message["payload"]["errors"],
+    };
+    errors[0]["extensions"]["code"].as_str().unwrap_or_default()
+}
+
+fn id(reply: &Reply, pointer: &str) -> String {
+    reply.data(pointer).as_str().expect("id").to_owned()
+}
+
+/// Two organisations with an admin each, and a stranger's, at a session tomorrow where all are
+/// registered (organisation 0 is the venue).
+struct World {
+    tokens: [String; 3],
+    orgs: [String; 3],
+    session: String,
+}
+
+async fn world(app: &TestApp) -> World {
+    let bins = bins(3);
+    let mut tokens = Vec::new();
+    let mut orgs = Vec::new();
+    for (i, bin) in bins.iter().enumerate() {
+        let token = app.register(&format!("rt{i}@example.kz")).await;
+        orgs.push(app.create_org(&token, &format!("Org {i}"), bin).await);
+        tokens.push(token);
+    }
+    let start = Utc::now() + chrono::Duration::days(1);
+    let session = id(
+        &app.gql(Some(&tokens[0]), "mutation($v: ID!, $s: DateTime!, $e: DateTime!) { createSession(input: { title: { en: \"S\" }, venueOrganizationId: $v, startsAt: $s, endsAt: $e, tables: 3, capacity: 10 }) { session { id } } }",
+            json!({ "v": orgs[0], "s": start.to_rfc3339(), "e": (start + chrono::Duration::hours(2)).to_rfc3339() })).await,
+        "/createSession/session/id",
+    );
+    for (token, org) in tokens.iter().zip(&orgs) {
+        app.gql(Some(token), "mutation($s: ID!, $o: ID!) { registerForSession(input: { sessionId: $s, organizationId: $o }) { registration { registeredAt } } }", json!({ "s": session, "o": org }))
+            .await
+            .data("/registerForSession");
+    }
+    World {
+        tokens: tokens.try_into().expect("three"),
+        orgs: orgs.try_into().expect("three"),
+        session,
+    }
+}
+
+async fn request(app: &TestApp, w: &World, from: usize, to: usize) -> String {
+    id(
+        &app.gql(Some(&w.tokens[from]), "mutation($s: ID!, $f: ID!, $t: ID!) { requestMeeting(input: { sessionId: $s, fromOrganizationId: $f, toOrganizationId: $t }) { meeting { id } } }",
+            json!({ "s": w.session, "f": w.orgs[from], "t": w.orgs[to] })).await,
+        "/requestMeeting/meeting/id",
+    )
+}
+
+async fn meeting_changes_reach_the_parties_and_resume_after_a_cursor(app: TestApp) {
+    let w = world(&app).await;
+    let mut party = Ws::connect(&app, Some(&w.tokens[1])).await;
+    party
+        .subscribe("1", MEETINGS, json!({ "s": w.session }))
+        .await;
+    let mut stranger = Ws::connect(&app, Some(&w.tokens[2])).await;
+    stranger
+        .subscribe("1", MEETINGS, json!({ "s": w.session }))
+        .await;
+    // Let both subscriptions register before the first change.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // Organisation 0 asks organisation 1; 1 accepts; 0 books.
+    let m = request(&app, &w, 0, 1).await;
+    app.gql(Some(&w.tokens[1]), "mutation($m: ID!) { respondToMeeting(input: { meetingId: $m, accept: true }) { meeting { id } } }", json!({ "m": m }))
+        .await
+        .data("/respondToMeeting");
+    app.gql(
+        Some(&w.tokens[0]),
+        "mutation($m: ID!) { bookMeeting(input: { meetingId: $m, slot: 2 }) { meeting { id } } }",
+        json!({ "m": m }),
+    )
+    .await
+    .data("/bookMeeting");
+    // Each event shows the meeting as it stands when delivered; by the last, it is booked.
+    let mut cursors = Vec::new();
+    let mut last = Value::Null;
+    for change in ["REQUESTED", "ACCEPTED", "BOOKED"] {
+        let event = party.event(SOON).await.expect("an event");
+        last = event["data"]["meetingUpdated"].clone();
+        assert_eq!(last["change"], change, "{last}");
+        assert_eq!(last["meeting"]["id"], json!(m));
+        cursors.push(last["cursor"].as_str().expect("cursor").to_owned());
+    }
+    assert_eq!(last["meeting"]["status"], "BOOKED");
+    assert!(
+        stranger.event(QUIET).await.is_none(),
+        "a meeting of others never reaches a stranger"
+    );
+
+    // The party disconnects; meanwhile the meeting is cancelled and a new one requested.
+    drop(party);
+    app.gql(
+        Some(&w.tokens[0]),
+        "mutation($m: ID!) { cancelMeeting(input: { meetingId: $m }) { meeting { id } } }",
+        json!({ "m": m }),
+    )
+    .await
+    .data("/cancelMeeting");
+    let second = request(&app, &w, 1, 0).await;
+    // Resuming after the booking brings exactly what was missed, in order, then what follows.
+    let mut back = Ws::connect(&app, Some(&w.tokens[1])).await;
+    back.subscribe(
+        "2",
+        MEETINGS,
+        json!({ "s": w.session, "after": cursors[1] }),
+    )
+    .await;
+    let mut replayed = Vec::new();
+    for _ in 0..3 {
+        let event = back.event(SOON).await.expect("a missed event");
+        let event = &event["data"]["meetingUpdated"];
+        replayed.push((
+            event["change"].as_str().expect("change").to_owned(),
+            event["meeting"]["id"].as_str().expect("id").to_owned(),
+        ));
+    }
+    assert_eq!(
+        replayed,
+        vec![
+            ("BOOKED".to_owned(), m.clone()),
+            ("CANCELLED".to_owned(), m.clone()),
+            ("REQUESTED".to_owned(), second.clone()),
+        ]
+    );
+    app.gql(Some(&w.tokens[0]), "mutation($m: ID!) { respondToMeeting(input: { meetingId: $m, accept: false, reason: TIMING }) { meeting { id } } }", json!({ "m": second }))
+        .await
+        .data("/respondToMeeting");
+    let live = back.event(SOON).await.expect("the live event");
+    assert_eq!(live["data"]["meetingUpdated"]["change"], "DECLINED");
+    assert!(back.event(QUIET).await.is_none(), "each event once");
+
+    // Events older than the retention are pruned (here: all of them).
+    let pruned = kopir::domain::events::prune(&app.db, Duration::ZERO)
+        .await
+        .expect("prune");
+    assert_eq!(
+        pruned, 6,
+        "requested, accepted, booked, cancelled, requested, declined"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM event").await, 0);
+}
+
+async fn deal_changes_reach_only_the_parties(app: TestApp) {
+    let w = world(&app).await;
+    let mut party = Ws::connect(&app, Some(&w.tokens[1])).await;
+    party.subscribe("1", DEALS, json!({ "o": w.orgs[1] })).await;
+    let mut stranger = Ws::connect(&app, Some(&w.tokens[2])).await;
+    stranger
+        .subscribe("1", DEALS, json!({ "o": w.orgs[2] }))
+        .await;
+    // A stranger may not watch someone else's organisation.
+    stranger
+        .subscribe("2", DEALS, json!({ "o": w.orgs[1] }))
+        .await;
+    let refused = stranger.message(SOON).await.expect("an answer");
+    assert_eq!(code(&refused), "FORBIDDEN", "{refused}");
+    if refused["type"] == "next" {
+        let done = stranger.message(SOON).await.expect("the end of it");
+        assert_eq!(done, json!({ "id": "2", "type": "complete" }));
+    }
+    // Nor may anybody anonymous.
+    let mut anonymous = Ws::connect(&app, None).await;
+    anonymous
+        .subscribe("1", DEALS, json!({ "o": w.orgs[1] }))
+        .await;
+    let refused = anonymous.message(SOON).await.expect("an answer");
+    assert_eq!(code(&refused), "UNAUTHENTICATED", "{refused}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // A deal between organisations 0 and 1 recorded by organisation 1's admin.
+    let parties = json!([{ "organizationId": w.orgs[0], "role": "PROVIDER" }, { "organizationId": w.orgs[1], "role": "RECIPIENT" }]);
+    app.gql(Some(&w.tokens[1]), "mutation($p: [DealPartyInput!]!) { recordDeal(input: { title: { en: \"Licence\" }, dealType: OPTION, value: \"1000\", parties: $p }) { deal { id } } }", json!({ "p": parties }))
+        .await
+        .data("/recordDeal");
+    let event = party.event(SOON).await.expect("the party hears of it");
+    assert_eq!(event["data"]["dealUpdated"]["change"], "RECORDED");
+    assert_eq!(event["data"]["dealUpdated"]["deal"]["stage"], "PROPOSED");
+    assert!(
+        stranger.event(QUIET).await.is_none(),
+        "a deal it is not party to never reaches a stranger"
+    );
+}
+
+async fn an_expired_token_or_a_deactivated_account_ends_the_subscription(app: TestApp) {
+    let w = world(&app).await;
+    // A token of organisation 1's admin that expires in two seconds.
+    let me = app
+        .gql(Some(&w.tokens[1]), "{ me { id } }", json!({}))
+        .await;
+    let user = kopir::graphql::ids::decode(&me.data("/me/id").as_str().expect("id").into())
+        .expect("a user ID")
+        .1;
+    let now = Utc::now().timestamp();
+    let short = jsonwebtoken::encode(
+        &jsonwebtoken::Header {
+            kid: Some("k1".into()),
+            ..jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256)
+        },
+        &json!({ "sub": user.to_string(), "iss": "kopir", "aud": "kopir-api", "exp": now + 2, "nbf": now - 5, "iat": now - 5 }),
+        &jsonwebtoken::EncodingKey::from_secret(JWT_SECRET.as_bytes()),
+    )
+    .expect("sign");
+    let mut ws = Ws::connect(&app, Some(&short)).await;
+    ws.subscribe("1", MEETINGS, json!({ "s": w.session })).await;
+    let ended = ws.message(SOON).await.expect("the end");
+    assert_eq!(code(&ended), "UNAUTHENTICATED", "{ended}");
+
+    // Organisation 2's admin subscribes, is deactivated, and the next event ends it.
+    let mut ws = Ws::connect(&app, Some(&w.tokens[2])).await;
+    ws.subscribe("1", MEETINGS, json!({ "s": w.session })).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let admin = app.admin().await;
+    let them = app
+        .gql(Some(&w.tokens[2]), "{ me { id } }", json!({}))
+        .await;
+    app.gql(Some(&admin), "mutation($u: ID!) { setAccountActive(input: { userId: $u, active: false }) { user { id } } }", json!({ "u": them.data("/me/id") }))
+        .await
+        .data("/setAccountActive");
+    request(&app, &w, 0, 1).await;
+    let ended = ws.message(SOON).await.expect("the end");
+    assert_eq!(code(&ended), "UNAUTHENTICATED", "{ended}");
+}
+
+/// Two replicas on one PostgreSQL database: a booking made through A reaches a subscriber
+/// connected to B, through the outbox and `LISTEN`/`NOTIFY` alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_change_on_one_replica_reaches_a_subscriber_of_another() {
+    let Some(backend) =
+        Backend::postgres("a_change_on_one_replica_reaches_a_subscriber_of_another")
+    else {
+        return;
+    };
+    let a = TestApp::spawn(backend).await;
+    let b = a.replica().await;
+    let w = world(&a).await;
+    let mut ws = Ws::connect(&b, Some(&w.tokens[1])).await;
+    ws.subscribe("1", MEETINGS, json!({ "s": w.session })).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let m = request(&a, &w, 0, 1).await;
+    let event = ws.event(SOON).await.expect("the event crossed replicas");
+    assert_eq!(event["data"]["meetingUpdated"]["meeting"]["id"], json!(m));
+    assert_eq!(event["data"]["meetingUpdated"]["change"], "REQUESTED");
+
+    // Kill the listening connections: a notification sent while B reconnects is lost, and B
+    // reads the outbox from its cursor once it is back, so the next event still arrives.
+    let killed = a
+        .count(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+        )
+        .await;
+    assert!(
+        killed >= 2,
+        "both replicas listen ({killed} listeners ended)"
+    );
+    cancel(&a, &w, &m).await;
+    let event = ws
+        .event(SOON)
+        .await
+        .expect("the event despite the lost listener");
+    assert_eq!(event["data"]["meetingUpdated"]["change"], "CANCELLED");
+}
+
+async fn cancel(app: &TestApp, w: &World, m: &str) {
+    app.gql(
+        Some(&w.tokens[0]),
+        "mutation($m: ID!) { cancelMeeting(input: { meetingId: $m }) { meeting { id } } }",
+        json!({ "m": m }),
+    )
+    .await
+    .data("/cancelMeeting");
+}
+
+crate::db_tests!(
+    meeting_changes_reach_the_parties_and_resume_after_a_cursor,
+    deal_changes_reach_only_the_parties,
+    an_expired_token_or_a_deactivated_account_ends_the_subscription,
+);
