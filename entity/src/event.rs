@@ -12,6 +12,9 @@ pub enum Topic {
     /// A deal changed; the scope is the deal.
     #[sea_orm(string_value = "DEAL")]
     Deal,
+    /// A capability was posted or changed; the scope is its organisation.
+    #[sea_orm(string_value = "CAPABILITY")]
+    Capability,
 }
 
 /// An event row.
@@ -23,9 +26,10 @@ pub struct Model {
     pub id: i64,
     /// What it is about.
     pub topic: Topic,
-    /// The session of a meeting event, the deal of a deal event.
+    /// The session of a meeting event, the deal of a deal event, the organisation of a
+    /// capability event.
     pub scope_id: i64,
-    /// The meeting or deal that changed.
+    /// The meeting, deal or capability that changed.
     pub item_id: i64,
     /// What happened, e.g. `BOOKED`.
     pub kind: String,

@@ -34,12 +34,16 @@ impl MigrationTrait for Migration {
                     .table(Event::Table)
                     .col(big_pk_auto(Event::Id))
                     .col(
-                        string_len(Event::Topic, 16)
-                            .check(Expr::col(Event::Topic).is_in(["MEETING", "DEAL"])),
+                        string_len(Event::Topic, 16).check(Expr::col(Event::Topic).is_in([
+                            "MEETING",
+                            "DEAL",
+                            "CAPABILITY",
+                        ])),
                     )
-                    // The session of a meeting event, the deal of a deal event.
+                    // The session of a meeting event, the deal of a deal event, the organisation
+                    // of a capability event.
                     .col(big_integer(Event::ScopeId))
-                    // The meeting or deal that changed.
+                    // The meeting, deal or capability that changed.
                     .col(big_integer(Event::ItemId))
                     .col(string_len(Event::Kind, 32))
                     .col(timestamp_with_time_zone(Event::CreatedAt))

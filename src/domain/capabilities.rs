@@ -3,6 +3,7 @@
 use chrono::Utc;
 use entity::{
     capability,
+    event::Topic,
     need::{Sector, Sectors, Strings},
 };
 use sea_orm::{
@@ -16,7 +17,7 @@ use sea_orm::{
 use super::{
     Patch,
     access::Access,
-    listings,
+    events, listings,
     matching::store,
     money,
     pagination::{self, Page, PageRequest},
@@ -188,6 +189,14 @@ pub async fn post(
     };
     apply(&mut row, input, store::bump(&txn).await?)?;
     let cap = row.insert(&txn).await?;
+    events::record(
+        &txn,
+        Topic::Capability,
+        cap.organization_id,
+        cap.id,
+        "POSTED",
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!(
         capability_id = cap.id,
@@ -252,6 +261,14 @@ pub async fn update(
     let mut row: capability::ActiveModel = current.into();
     apply(&mut row, input, revision)?;
     let cap = row.update(&txn).await?;
+    events::record(
+        &txn,
+        Topic::Capability,
+        cap.organization_id,
+        cap.id,
+        "UPDATED",
+    )
+    .await?;
     txn.commit().await?;
     Ok(cap)
 }

@@ -16,6 +16,7 @@ use tokio::sync::broadcast::error::RecvError;
 use super::{
     deals::types::Deal,
     ids::{NodeType, decode_as},
+    matching::types::Match,
     meetings::types::Meeting,
     services,
 };
@@ -133,6 +134,57 @@ impl SubscriptionRoot {
         ))
     }
 
+    /// Capabilities posted or changed, on any replica, that now match a need the subscriber
+    /// may read in full: passing every hard filter and scoring at least `minScore`. Scored
+    /// against the index as it stands when the capability is written.
+    async fn match_alert(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The need.")] need_id: ID,
+        #[graphql(
+            desc = "The least score that raises an alert, 0 to 100.",
+            default = 50.0
+        )]
+        min_score: f64,
+        #[graphql(desc = "Replay every event after this cursor first, in order.")] after: Option<
+            String,
+        >,
+    ) -> Result<impl Stream<Item = Result<MatchAlert>> + use<>> {
+        let (services, who) = (services(ctx)?.clone(), subscriber(ctx)?);
+        let need = decode_as(&need_id, NodeType::Need, "needId")?;
+        if !(0.0..=100.0).contains(&min_score) {
+            return Err(AppError::invalid("minScore", "a score from 0 to 100").into());
+        }
+        let access = Access::load(&services.db, who.user_id).await?;
+        services
+            .matcher
+            .current(&services.db)
+            .await?
+            .need_owner(need, &access)?;
+        let after = cursor(after)?;
+        Ok(feed(
+            services,
+            who,
+            (Topic::Capability, need),
+            after,
+            move |services, access, event| {
+                Box::pin(async move {
+                    if !capability_change(&event.kind) {
+                        return Ok(None);
+                    }
+                    let found = services
+                        .matcher
+                        .alert(&services.db, &access, need, event.item_id, min_score)
+                        .await?;
+                    Ok(found.map(|m| MatchAlert {
+                        cursor: event.id.to_string(),
+                        found: Match(m),
+                    }))
+                })
+            },
+        ))
+    }
+
     /// Changes to the deals an organisation is party to. The subscriber must be a member (or a
     /// platform admin) when subscribing and at every delivery: removed from the organisation,
     /// the subscription ends with `FORBIDDEN`.
@@ -176,6 +228,21 @@ impl SubscriptionRoot {
             },
         ))
     }
+}
+
+/// A capability that came to match a need well.
+#[derive(SimpleObject)]
+pub struct MatchAlert {
+    /// This event's cursor: pass it as `after` to resume right after it.
+    pub cursor: String,
+    /// The need and the capability, scored and explained as `explainMatch` does.
+    #[graphql(name = "match")]
+    pub found: Match,
+}
+
+/// Whether a need's alert may look at a capability event (posted or changed).
+fn capability_change(kind: &str) -> bool {
+    matches!(kind, "POSTED" | "UPDATED")
 }
 
 fn meeting_change(kind: &str) -> Option<MeetingEventKind> {
@@ -234,7 +301,8 @@ fn feed<T: Send + 'static>(
     + Send
     + 'static,
 ) -> impl Stream<Item = Result<T>> {
-    // Deal events are scoped by deal; their feed filters by what `deliver` finds.
+    // Only meeting events are read by their scope (the session); deal and capability events
+    // are read whole and kept by what `deliver` finds.
     let scoped = topic == Topic::Meeting;
     async_stream::stream! {
         // Subscribe before replaying, so nothing committed in between is missed; what both

@@ -17,6 +17,8 @@ use tokio_tungstenite::{
 use crate::helpers::{Backend, JWT_SECRET, Reply, TestApp, bins};
 
 const MEETINGS: &str = "subscription($s: ID!, $after: String) { meetingUpdated(sessionId: $s, after: $after) { cursor change meeting { id status } } }";
+const ALERTS: &str = "subscription($n: ID!) { matchAlert(needId: $n, minScore: 1) { cursor match { score capability { id } need { id } } } }";
+const POST_CAPABILITY: &str = "mutation($o: ID!, $t: String!, $active: Boolean!) { postCapability(input: { organizationId: $o, title: { en: $t }, active: $active }) { capability { id } } }";
 const DEALS: &str =
     "subscription($o: ID!) { dealUpdated(organizationId: $o) { cursor change deal { id stage } } }";
 /// How long to wait for an event that should come, and to be sure one that should not does not.
@@ -363,6 +365,21 @@ async fn postgres_a_change_on_one_replica_reaches_a_subscriber_of_another() {
         .await
         .expect("the event despite the lost listener");
     assert_eq!(event["data"]["meetingUpdated"]["change"], "CANCELLED");
+
+    // A capability posted through A raises B's alert: B's index catches up from the database.
+    let need = need(&a, &w).await;
+    let mut alerts = Ws::connect(&b, Some(&w.tokens[0])).await;
+    alerts.subscribe("1", ALERTS, json!({ "n": need })).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let capability = post_capability(&a, &w, 1, true).await;
+    let alert = alerts
+        .event(SOON)
+        .await
+        .expect("the alert crossed replicas");
+    assert_eq!(
+        alert["data"]["matchAlert"]["match"]["capability"]["id"],
+        json!(capability)
+    );
 }
 
 async fn cancel(app: &TestApp, w: &World, m: &str) {
@@ -375,7 +392,49 @@ async fn cancel(app: &TestApp, w: &World, m: &str) {
     .data("/cancelMeeting");
 }
 
+/// Organisation 0's confidential need; a subscriber alerted of capabilities matching it.
+async fn need(app: &TestApp, w: &World) -> String {
+    id(
+        &app.gql(Some(&w.tokens[0]), "mutation($o: ID!) { postNeed(input: { organizationId: $o, title: { en: \"Catalysts for oil refining\" }, description: { en: \"Hydrocracking catalysts for a refinery\" }, confidentiality: CONFIDENTIAL }) { need { id } } }", json!({ "o": w.orgs[0] })).await,
+        "/postNeed/need/id",
+    )
+}
+
+async fn post_capability(app: &TestApp, w: &World, by: usize, active: bool) -> String {
+    id(
+        &app.gql(Some(&w.tokens[by]), POST_CAPABILITY, json!({ "o": w.orgs[by], "t": "Oil refining catalysts and hydrocracking", "active": active })).await,
+        "/postCapability/capability/id",
+    )
+}
+
+async fn a_capability_that_matches_raises_an_alert(app: TestApp) {
+    let w = world(&app).await;
+    let need = need(&app, &w).await;
+    let mut owner = Ws::connect(&app, Some(&w.tokens[0])).await;
+    owner.subscribe("1", ALERTS, json!({ "n": need })).await;
+    // A stranger may not read the confidential need, so may not watch it either: to them it
+    // does not exist.
+    let mut stranger = Ws::connect(&app, Some(&w.tokens[2])).await;
+    stranger.subscribe("1", ALERTS, json!({ "n": need })).await;
+    let refused = stranger.message(SOON).await.expect("an answer");
+    assert_eq!(code(&refused), "NOT_FOUND", "{refused}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    // The owner's own capability and an inactive one raise nothing; an active one of another
+    // organisation does.
+    post_capability(&app, &w, 0, true).await;
+    post_capability(&app, &w, 1, false).await;
+    let capability = post_capability(&app, &w, 1, true).await;
+    let alert = owner.event(SOON).await.expect("an alert");
+    let found = &alert["data"]["matchAlert"]["match"];
+    assert_eq!(found["capability"]["id"], json!(capability), "{alert}");
+    assert_eq!(found["need"]["id"], json!(need));
+    assert!(found["score"].as_f64().expect("score") >= 1.0);
+    assert!(owner.event(QUIET).await.is_none(), "only the one");
+}
+
 crate::db_tests!(
+    a_capability_that_matches_raises_an_alert,
     meeting_changes_reach_the_parties_and_resume_after_a_cursor,
     deal_changes_reach_only_the_parties,
     an_expired_token_or_a_deactivated_account_ends_the_subscription,

@@ -157,6 +157,27 @@ impl Matcher {
 }
 
 impl Matcher {
+    /// Capability `capability_id` scored for need `need_id` as `viewer` may read them, if it
+    /// passes every hard filter and scores at least `min_score`: what raises a match alert.
+    /// `FORBIDDEN` when the viewer may no longer read the need in full.
+    pub async fn alert(
+        &self,
+        db: &DatabaseConnection,
+        viewer: &Access,
+        need_id: i64,
+        capability_id: i64,
+        min_score: f64,
+    ) -> AppResult<Option<super::Match>> {
+        let engine = self.current(db).await?;
+        engine.need_owner(need_id, viewer)?;
+        match engine.explain(need_id, capability_id, viewer) {
+            Ok(m) => Ok((m.exclusions.is_empty() && m.score >= min_score).then_some(m)),
+            // A capability the viewer may not see (inactive, or gone) raises nothing.
+            Err(AppError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The organisations that best fit a need (see [`Engine::partners_for_need`]), with the
     /// need owner's deals and meetings on Kopir counted as shared history.
     pub async fn partners_for_need(
