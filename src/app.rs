@@ -14,7 +14,7 @@ mod probes;
 pub mod rate_limit;
 mod shutdown;
 mod viewer;
-mod websocket;
+pub mod websocket;
 
 use std::{
     net::SocketAddr,
@@ -126,6 +126,8 @@ pub struct AppState {
     pub read_only: ReadOnlySchema,
     /// Set when shutdown begins, so `/readyz` turns away new traffic at once.
     pub shutting_down: Arc<AtomicBool>,
+    /// Open WebSocket connections, for their limits.
+    pub connections: Arc<websocket::Connections>,
     /// Production or development (GraphiQL, introspection, suggestions).
     pub mode: Mode,
 }
@@ -156,6 +158,7 @@ impl AppState {
             read_only: api::read_only_schema(app.services.clone(), mode),
             app,
             shutting_down: Arc::new(AtomicBool::new(false)),
+            connections: Arc::default(),
             mode,
         }
     }

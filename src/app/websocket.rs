@@ -2,14 +2,29 @@
 //! `graphql-ws`). The client signs in inside `connection_init` with the same bearer token as
 //! over HTTP (`{"Authorization": "Bearer <token>"}`); a connection without one may subscribe to
 //! nothing. An invalid token closes the connection (4403, as the protocol says).
+//!
+//! Limits, so one client cannot hold a replica's memory: [`PER_ADDRESS`] open connections per
+//! client address (more are answered 429 before the upgrade), [`PER_ACCOUNT`] per signed-in
+//! account (more are refused in `connection_init`), and a connection that has not sent
+//! `connection_init` within [`INIT_TIMEOUT`] is closed.
 
-use std::time::Duration;
+use std::{
+    collections::HashMap,
+    hash::Hash,
+    net::{IpAddr, SocketAddr},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use async_graphql::Data;
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
-    extract::{State, WebSocketUpgrade},
-    response::Response,
+    extract::{ConnectInfo, State, WebSocketUpgrade},
+    http::StatusCode,
+    response::{IntoResponse as _, Response},
 };
 use serde_json::Value;
 
@@ -23,35 +38,134 @@ use crate::{
 
 /// How often an idle connection is pinged; a client that stops answering is dropped.
 const KEEPALIVE: Duration = Duration::from_secs(30);
+/// Open connections per client address.
+pub const PER_ADDRESS: usize = 100;
+/// Open connections per signed-in account.
+pub const PER_ACCOUNT: usize = 20;
+/// How long a new connection has to send `connection_init`.
+pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Open connections by client address and by account.
+#[derive(Debug, Default)]
+pub struct Connections {
+    by_address: Mutex<HashMap<IpAddr, usize>>,
+    by_account: Mutex<HashMap<i64, usize>>,
+}
+
+/// Counts one more under `key` if fewer than `limit` are open.
+fn take<K: Hash + Eq>(counts: &Mutex<HashMap<K, usize>>, key: K, limit: usize) -> bool {
+    let mut counts = counts
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let n = counts.entry(key).or_default();
+    if *n >= limit {
+        return false;
+    }
+    *n += 1;
+    true
+}
+
+fn give_back<K: Hash + Eq>(counts: &Mutex<HashMap<K, usize>>, key: &K) {
+    let mut counts = counts
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(n) = counts.get_mut(key) {
+        *n -= 1;
+        if *n == 0 {
+            counts.remove(key);
+        }
+    }
+}
+
+/// One open connection's places under the limits, given back when it closes.
+struct Held {
+    connections: Arc<Connections>,
+    address: IpAddr,
+    account: Mutex<Option<i64>>,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        give_back(&self.connections.by_address, &self.address);
+        let account = self
+            .account
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(account) = *account {
+            give_back(&self.connections.by_account, &account);
+        }
+    }
+}
 
 /// Upgrades to a WebSocket serving the schema's subscriptions.
 pub async fn graphql_ws(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    let connections = state.connections.clone();
+    if !take(&connections.by_address, peer.ip(), PER_ADDRESS) {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many WebSocket connections from this address",
+        )
+            .into_response();
+    }
+    let held = Arc::new(Held {
+        connections,
+        address: peer.ip(),
+        account: Mutex::new(None),
+    });
     let schema = state.schema.clone();
     let services = state.app.services.clone();
     let window = state.app.loader_window;
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            GraphQLWebSocket::new(socket, schema, protocol)
+        .on_upgrade(move |socket| async move {
+            let initialised = Arc::new(AtomicBool::new(false));
+            let (slot, done) = (held.clone(), initialised.clone());
+            let serve = GraphQLWebSocket::new(socket, schema, protocol)
                 .on_connection_init(move |payload| async move {
-                    connection_init(&services, window, payload).await
+                    let (data, account) = connection_init(&services, window, payload).await?;
+                    if let Some(account) = account {
+                        if !take(&slot.connections.by_account, account, PER_ACCOUNT) {
+                            return Err(AppError::Forbidden(format!(
+                                "at most {PER_ACCOUNT} connections per account"
+                            ))
+                            .into());
+                        }
+                        *slot
+                            .account
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(account);
+                    }
+                    done.store(true, Ordering::Release);
+                    Ok(data)
                 })
                 .keepalive_timeout(KEEPALIVE)
-                .serve()
+                .serve();
+            tokio::pin!(serve);
+            tokio::select! {
+                () = &mut serve => {}
+                () = tokio::time::sleep(INIT_TIMEOUT) => {
+                    // Silent past the timeout: dropping the connection closes it.
+                    if initialised.load(Ordering::Acquire) {
+                        serve.await;
+                    }
+                }
+            }
+            drop(held);
         })
 }
 
 /// The connection's data: the subscriber named by the token in the payload, its loaders, and a
 /// request context that reads rights afresh each time.
 async fn connection_init(
-    services: &std::sync::Arc<Services>,
+    services: &Arc<Services>,
     window: Duration,
     payload: Value,
-) -> async_graphql::Result<Data> {
+) -> async_graphql::Result<(Data, Option<i64>)> {
     let mut data = Data::default();
     data.insert(Loaders::new(services, window));
     let token = payload.as_object().and_then(|fields| {
@@ -62,7 +176,7 @@ async fn connection_init(
     });
     let Some(header) = token else {
         data.insert(RequestCtx::connection(Viewer::Anonymous, Lang::Ru));
-        return Ok(data);
+        return Ok((data, None));
     };
     let token = header
         .strip_prefix("Bearer ")
@@ -79,5 +193,5 @@ async fn connection_init(
         user_id,
         expires_at,
     });
-    Ok(data)
+    Ok((data, Some(user_id)))
 }

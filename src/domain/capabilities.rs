@@ -3,7 +3,6 @@
 use chrono::Utc;
 use entity::{
     capability,
-    event::Topic,
     need::{Sector, Sectors, Strings},
 };
 use sea_orm::{
@@ -17,7 +16,8 @@ use sea_orm::{
 use super::{
     Patch,
     access::Access,
-    events, listings,
+    events::{self, Change},
+    listings,
     matching::store,
     money,
     pagination::{self, Page, PageRequest},
@@ -189,14 +189,7 @@ pub async fn post(
     };
     apply(&mut row, input, store::bump(&txn).await?)?;
     let cap = row.insert(&txn).await?;
-    events::record(
-        &txn,
-        Topic::Capability,
-        cap.organization_id,
-        cap.id,
-        "POSTED",
-    )
-    .await?;
+    events::record(&txn, Change::Capability, cap.organization_id, cap.id).await?;
     txn.commit().await?;
     tracing::info!(
         capability_id = cap.id,
@@ -261,14 +254,7 @@ pub async fn update(
     let mut row: capability::ActiveModel = current.into();
     apply(&mut row, input, revision)?;
     let cap = row.update(&txn).await?;
-    events::record(
-        &txn,
-        Topic::Capability,
-        cap.organization_id,
-        cap.id,
-        "UPDATED",
-    )
-    .await?;
+    events::record(&txn, Change::Capability, cap.organization_id, cap.id).await?;
     txn.commit().await?;
     Ok(cap)
 }

@@ -15,7 +15,6 @@ use entity::{
     deal_financing::{self, FinancingSource},
     deal_history::{self, DealChange},
     deal_party::{self, PartyRole},
-    event::Topic,
     need::Strings,
 };
 use sea_orm::{
@@ -258,11 +257,11 @@ async fn append_history(
     .await?;
     // Every write to a deal appends exactly one history entry, and with it its event.
     let kind = match change {
-        DealChange::Recorded => "RECORDED",
-        DealChange::Stage => "ADVANCED",
-        DealChange::Terms => "TERMS_CHANGED",
+        DealChange::Recorded => events::DealChange::Recorded,
+        DealChange::Stage => events::DealChange::Advanced,
+        DealChange::Terms => events::DealChange::TermsChanged,
     };
-    events::record(txn, Topic::Deal, deal.id, deal.id, kind).await?;
+    events::record(txn, events::Change::Deal(kind), deal.id, deal.id).await?;
     Ok(())
 }
 

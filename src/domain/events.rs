@@ -36,15 +36,60 @@ const BATCH: u64 = 500;
 /// commits later than higher ones on PostgreSQL; one rolled back never appears.
 const GAP_WAIT: Duration = Duration::from_secs(5);
 
+/// What happened to a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum MeetingChange {
+    /// Requested.
+    Requested,
+    /// Accepted by the invitee.
+    Accepted,
+    /// Declined by the invitee.
+    Declined,
+    /// Booked into a slot, by hand or by the scheduler.
+    Booked,
+    /// Cancelled.
+    Cancelled,
+    /// A party reported on it after its slot.
+    Reported,
+}
+
+/// What happened to a deal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum DealChange {
+    /// Recorded.
+    Recorded,
+    /// Moved to another stage.
+    Advanced,
+    /// Its terms, value or financing changed.
+    TermsChanged,
+}
+
+/// A change others may watch, and its topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Of a meeting; scoped by its session.
+    Meeting(MeetingChange),
+    /// Of a deal; scoped by the deal.
+    Deal(DealChange),
+    /// A capability posted or changed; scoped by its organisation.
+    Capability,
+}
+
 /// Writes an event in `txn`, the transaction making the change; on PostgreSQL it also queues a
 /// notification, which PostgreSQL delivers on commit and drops on rollback.
 pub async fn record(
     txn: &impl ConnectionTrait,
-    topic: Topic,
+    change: Change,
     scope_id: i64,
     item_id: i64,
-    kind: &str,
 ) -> AppResult<()> {
+    let (topic, kind): (Topic, &'static str) = match change {
+        Change::Meeting(c) => (Topic::Meeting, c.into()),
+        Change::Deal(c) => (Topic::Deal, c.into()),
+        Change::Capability => (Topic::Capability, "CHANGED"),
+    };
     let row = event::ActiveModel {
         topic: Set(topic),
         scope_id: Set(scope_id),

@@ -10,7 +10,6 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use entity::{
-    event::Topic,
     meeting::{self, DeclineReason, MeetingStatus},
     meeting_report::{self, Attendance, MeetingOutcome},
     meeting_seat, session,
@@ -24,7 +23,7 @@ use sea_orm::{
 
 use super::{
     access::Access,
-    events,
+    events::{self, Change, MeetingChange},
     matching::store::Matcher,
     outcomes::{self, MeetingRules},
     references,
@@ -219,7 +218,7 @@ pub async fn request(
     }
     .insert(&txn)
     .await?;
-    changed(&txn, &row, "REQUESTED").await?;
+    changed(&txn, &row, MeetingChange::Requested).await?;
     txn.commit().await?;
     Ok(row)
 }
@@ -309,15 +308,23 @@ pub async fn respond(
     }
     row.updated_at = Set(Utc::now());
     let saved = row.update(&txn).await?;
-    let kind = if accept { "ACCEPTED" } else { "DECLINED" };
+    let kind = if accept {
+        MeetingChange::Accepted
+    } else {
+        MeetingChange::Declined
+    };
     changed(&txn, &saved, kind).await?;
     txn.commit().await?;
     Ok(saved)
 }
 
 /// The outbox event of a change to meeting `m`, in the change's transaction.
-async fn changed(txn: &DatabaseTransaction, m: &meeting::Model, kind: &str) -> AppResult<()> {
-    events::record(txn, Topic::Meeting, m.session_id, m.id, kind).await
+async fn changed(
+    txn: &DatabaseTransaction,
+    m: &meeting::Model,
+    change: MeetingChange,
+) -> AppResult<()> {
+    events::record(txn, Change::Meeting(change), m.session_id, m.id).await
 }
 
 fn seat_conflict(err: sea_orm::DbErr) -> AppError {
@@ -441,7 +448,7 @@ pub async fn book(
         }
     };
     let saved = place(&txn, m, slot, table).await?;
-    changed(&txn, &saved, "BOOKED").await?;
+    changed(&txn, &saved, MeetingChange::Booked).await?;
     txn.commit().await.map_err(seat_conflict)?;
     Ok(saved)
 }
@@ -482,7 +489,7 @@ pub async fn cancel(
     row.table_no = Set(None);
     row.updated_at = Set(Utc::now());
     let saved = row.update(&txn).await?;
-    changed(&txn, &saved, "CANCELLED").await?;
+    changed(&txn, &saved, MeetingChange::Cancelled).await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -562,7 +569,7 @@ pub async fn schedule(
         let slot = i32::try_from(slot).unwrap_or(i32::MAX);
         let table = i32::try_from(table).unwrap_or(i32::MAX);
         let saved = place(&txn, m, slot, table).await?;
-        changed(&txn, &saved, "BOOKED").await?;
+        changed(&txn, &saved, MeetingChange::Booked).await?;
         placed.push(saved);
     }
     txn.commit().await.map_err(seat_conflict)?;
@@ -707,7 +714,7 @@ pub async fn report(
     row.reported_by = Set(user_id);
     row.updated_at = Set(now);
     row.save(&txn).await?;
-    changed(&txn, &m, "REPORTED").await?;
+    changed(&txn, &m, MeetingChange::Reported).await?;
     txn.commit().await?;
     tracing::info!(
         meeting_id = m.id,

@@ -41,6 +41,7 @@ pub struct Subscriber {
 
 /// What happened to a meeting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "events::MeetingChange")]
 pub enum MeetingEventKind {
     /// Requested.
     Requested,
@@ -58,6 +59,7 @@ pub enum MeetingEventKind {
 
 /// What happened to a deal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[graphql(remote = "events::DealChange")]
 pub enum DealEventKind {
     /// Recorded.
     Recorded,
@@ -119,7 +121,7 @@ impl SubscriptionRoot {
             |services, access, event| {
                 Box::pin(async move {
                     let (Some(change), Some(m)) = (
-                        meeting_change(&event.kind),
+                        change::<events::MeetingChange, _>(&event.kind),
                         meetings::changed_for(&services.db, &access, event.item_id).await?,
                     ) else {
                         return Ok(None);
@@ -169,9 +171,6 @@ impl SubscriptionRoot {
             after,
             move |services, access, event| {
                 Box::pin(async move {
-                    if !capability_change(&event.kind) {
-                        return Ok(None);
-                    }
                     let found = services
                         .matcher
                         .alert(&services.db, &access, need, event.item_id, min_score)
@@ -214,7 +213,7 @@ impl SubscriptionRoot {
                 Box::pin(async move {
                     access.require_member(org)?;
                     let (Some(change), Some(d)) = (
-                        deal_change(&event.kind),
+                        change::<events::DealChange, _>(&event.kind),
                         deals::changed_for(&services.db, &access, org, event.item_id).await?,
                     ) else {
                         return Ok(None);
@@ -240,30 +239,9 @@ pub struct MatchAlert {
     pub found: Match,
 }
 
-/// Whether a need's alert may look at a capability event (posted or changed).
-fn capability_change(kind: &str) -> bool {
-    matches!(kind, "POSTED" | "UPDATED")
-}
-
-fn meeting_change(kind: &str) -> Option<MeetingEventKind> {
-    Some(match kind {
-        "REQUESTED" => MeetingEventKind::Requested,
-        "ACCEPTED" => MeetingEventKind::Accepted,
-        "DECLINED" => MeetingEventKind::Declined,
-        "BOOKED" => MeetingEventKind::Booked,
-        "CANCELLED" => MeetingEventKind::Cancelled,
-        "REPORTED" => MeetingEventKind::Reported,
-        _ => return None,
-    })
-}
-
-fn deal_change(kind: &str) -> Option<DealEventKind> {
-    Some(match kind {
-        "RECORDED" => DealEventKind::Recorded,
-        "ADVANCED" => DealEventKind::Advanced,
-        "TERMS_CHANGED" => DealEventKind::TermsChanged,
-        _ => return None,
-    })
+/// The change an event records, if this version knows it.
+fn change<T: std::str::FromStr, U: From<T>>(kind: &str) -> Option<U> {
+    kind.parse::<T>().ok().map(Into::into)
 }
 
 /// The connection's subscriber; `UNAUTHENTICATED` when `connection_init` named no valid token.

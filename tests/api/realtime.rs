@@ -29,8 +29,8 @@ const QUIET: Duration = Duration::from_millis(700);
 struct Ws(WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>);
 
 impl Ws {
-    /// Connects and signs in with `token` (anonymous without one).
-    async fn connect(app: &TestApp, token: Option<&str>) -> Ws {
+    /// Opens a connection without signing in yet.
+    async fn open(app: &TestApp) -> Ws {
         let url = format!("{}/graphql/ws", app.base.replace("http://", "ws://"));
         let mut request = url.into_client_request().expect("request");
         request.headers_mut().insert(
@@ -38,13 +38,22 @@ impl Ws {
             HeaderValue::from_static("graphql-transport-ws"),
         );
         let (stream, _) = connect_async(request).await.expect("WebSocket");
-        let mut ws = Ws(stream);
+        Ws(stream)
+    }
+
+    async fn init(&mut self, token: Option<&str>) {
         let payload = token.map_or(
             json!({}),
             |t| json!({ "Authorization": format!("Bearer {t}") }),
         );
-        ws.send(json!({ "type": "connection_init", "payload": payload }))
+        self.send(json!({ "type": "connection_init", "payload": payload }))
             .await;
+    }
+
+    /// Connects and signs in with `token` (anonymous without one).
+    async fn connect(app: &TestApp, token: Option<&str>) -> Ws {
+        let mut ws = Ws::open(app).await;
+        ws.init(token).await;
         let ack = ws
             .message(SOON)
             .await
@@ -65,14 +74,16 @@ impl Ws {
             .await;
     }
 
-    /// The next protocol message within `wait`, answering pings on the way.
+    /// The next protocol message within `wait`, answering pings on the way; `None` when none
+    /// comes or the connection closes.
     async fn message(&mut self, wait: Duration) -> Option<Value> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let next = tokio::time::timeout_at(deadline, self.0.next())
                 .await
                 .ok()??;
-            match next.expect("frame") {
+            // A closed or reset connection ends the conversation.
+            match next.unwrap_or(Message::Close(None)) {
                 Message::Text(text) => {
                     let message: Value = serde_json::from_str(&text).expect("JSON");
                     if message["type"] == "ping" {
@@ -83,6 +94,18 @@ impl Ws {
                 }
                 Message::Close(_) => return None,
                 _ => {}
+            }
+        }
+    }
+
+    /// Whether the server closes the connection within `wait` (messages on the way skipped).
+    async fn closed(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.0.next()).await {
+                Err(_) => return false,
+                Ok(None | Some(Err(_) | Ok(Message::Close(_)))) => return true,
+                Ok(Some(Ok(_))) => {}
             }
         }
     }
@@ -431,6 +454,48 @@ async fn a_capability_that_matches_raises_an_alert(app: TestApp) {
     assert_eq!(found["need"]["id"], json!(need));
     assert!(found["score"].as_f64().expect("score") >= 1.0);
     assert!(owner.event(QUIET).await.is_none(), "only the one");
+}
+
+/// An account holds at most `PER_ACCOUNT` connections (one more is refused at sign-in, and a
+/// place comes back when one closes), and a connection that does not sign in within
+/// `INIT_TIMEOUT` is closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_are_limited_and_must_sign_in_in_time() {
+    use kopir::app::websocket::{INIT_TIMEOUT, PER_ACCOUNT};
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let token = app.register("many@example.kz").await;
+    let mut open = Vec::new();
+    for _ in 0..PER_ACCOUNT {
+        open.push(Ws::connect(&app, Some(&token)).await);
+    }
+    let mut one_more = Ws::open(&app).await;
+    one_more.init(Some(&token)).await;
+    assert!(
+        one_more.closed(SOON).await,
+        "the connection beyond the limit is closed at sign-in"
+    );
+    drop(open.pop());
+    let deadline = tokio::time::Instant::now() + SOON;
+    loop {
+        let mut again = Ws::open(&app).await;
+        again.init(Some(&token)).await;
+        match again.message(SOON).await {
+            Some(ack) if ack["type"] == "connection_ack" => break,
+            _ => assert!(
+                tokio::time::Instant::now() < deadline,
+                "a closed connection gives its place back"
+            ),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let mut silent = Ws::open(&app).await;
+    let opened = tokio::time::Instant::now();
+    assert!(
+        silent.closed(INIT_TIMEOUT + SOON).await,
+        "a connection that never signs in is closed"
+    );
+    assert!(opened.elapsed() >= INIT_TIMEOUT, "but not before its time");
 }
 
 crate::db_tests!(
