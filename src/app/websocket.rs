@@ -189,9 +189,6 @@ async fn connection_init(
     // The account must exist and be active now; every delivery checks again.
     Access::load(&services.db, user_id).await?;
     data.insert(RequestCtx::connection(Viewer::User(user_id), Lang::Ru));
-    data.insert(Subscriber {
-        user_id,
-        expires_at,
-    });
+    data.insert(Subscriber::new(user_id, expires_at));
     Ok((data, Some(user_id)))
 }

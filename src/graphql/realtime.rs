@@ -31,12 +31,40 @@ const MAX_REPLAY: usize = 10_000;
 
 /// Who holds a connection's subscriptions: the account its `connection_init` token names, and
 /// when that token expires.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Subscriber {
     /// The account.
     pub user_id: i64,
     /// The token's expiry: its subscriptions end then.
     pub expires_at: DateTime<Utc>,
+    /// The account's rights as read for the newest event, shared by the connection's
+    /// subscriptions: each event costs one read of them per connection, not one per
+    /// subscription, and they are still read after the event was written.
+    pub rights: Arc<tokio::sync::Mutex<Option<(i64, Access)>>>,
+}
+
+impl Subscriber {
+    /// A subscriber for `user_id` whose token expires at `expires_at`.
+    pub fn new(user_id: i64, expires_at: DateTime<Utc>) -> Self {
+        Self {
+            user_id,
+            expires_at,
+            rights: Arc::default(),
+        }
+    }
+
+    /// The account's rights for delivering `event`: read once per event and connection.
+    async fn rights_for(&self, services: &Services, event: i64) -> AppResult<Access> {
+        let mut cached = self.rights.lock().await;
+        if let Some((seen, access)) = &*cached
+            && *seen == event
+        {
+            return Ok(access.clone());
+        }
+        let access = Access::load(&services.db, self.user_id).await?;
+        *cached = Some((event, access.clone()));
+        Ok(access)
+    }
 }
 
 /// What happened to a meeting.
@@ -246,7 +274,7 @@ fn change<T: std::str::FromStr, U: From<T>>(kind: &str) -> Option<U> {
 
 /// The connection's subscriber; `UNAUTHENTICATED` when `connection_init` named no valid token.
 fn subscriber(ctx: &Context<'_>) -> Result<Subscriber> {
-    ctx.data_opt::<Subscriber>().copied().ok_or_else(|| {
+    ctx.data_opt::<Subscriber>().cloned().ok_or_else(|| {
         AppError::Unauthenticated("send `Authorization: Bearer <token>` in connection_init").into()
     })
 }
@@ -312,7 +340,7 @@ fn feed<T: Send + 'static>(
                         return;
                     }
                     replayed.insert(event.id);
-                    match step(&services, who, &deliver, Arc::new(event)).await {
+                    match step(&services, &who, &deliver, Arc::new(event)).await {
                         Ok(Some(item)) => yield Ok(item),
                         Ok(None) => {}
                         Err(e) => {
@@ -349,7 +377,7 @@ fn feed<T: Send + 'static>(
             if event.topic != topic || (scoped && event.scope_id != scope) || replayed.contains(&event.id) {
                 continue;
             }
-            match step(&services, who, &deliver, event).await {
+            match step(&services, &who, &deliver, event).await {
                 Ok(Some(item)) => yield Ok(item),
                 Ok(None) => {}
                 Err(e) => {
@@ -364,7 +392,7 @@ fn feed<T: Send + 'static>(
 /// One event through `deliver`, with the subscriber's rights as they are now.
 async fn step<T>(
     services: &Arc<Services>,
-    who: Subscriber,
+    who: &Subscriber,
     deliver: &impl Fn(
         Arc<Services>,
         Access,
@@ -375,6 +403,6 @@ async fn step<T>(
     if Utc::now() >= who.expires_at {
         return Err(AppError::Unauthenticated("the access token expired"));
     }
-    let access = Access::load(&services.db, who.user_id).await?;
+    let access = who.rights_for(services, event.id).await?;
     deliver(services.clone(), access, event).await
 }
