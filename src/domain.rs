@@ -31,6 +31,7 @@ pub mod science_cities;
 pub mod sessions;
 pub mod taxonomy;
 pub mod text;
+pub mod versions;
 
 use sea_orm::DatabaseConnection;
 

@@ -26,24 +26,25 @@ where
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
             return Ok(Viewer::Anonymous);
         };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-            .map(str::trim)
-            .ok_or_else(|| {
-                unauthenticated(AppError::Unauthenticated(
-                    "the Authorization header must be `Bearer <access token>`",
-                ))
-            })?;
+        let token = value.to_str().ok().and_then(bearer).ok_or_else(|| {
+            unauthenticated(AppError::Unauthenticated(
+                "the Authorization header must be `Bearer <access token>`",
+            ))
+        })?;
         Arc::<JwtKeys>::from_ref(state)
             .verify(token)
             .map(Viewer::User)
             .map_err(unauthenticated)
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` value (HTTP header or WebSocket
+/// `connection_init` payload).
+pub(super) fn bearer(value: &str) -> Option<&str> {
+    value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))
+        .map(str::trim)
 }
 
 /// A 401 whose body is a GraphQL response, so GraphQL clients can read `extensions.code`.

@@ -28,7 +28,7 @@ use axum::{
 };
 use serde_json::Value;
 
-use super::AppState;
+use super::{AppState, viewer::bearer};
 use crate::{
     auth::Viewer,
     domain::{Services, access::Access, text::Lang},
@@ -178,13 +178,9 @@ async fn connection_init(
         data.insert(RequestCtx::connection(Viewer::Anonymous, Lang::Ru));
         return Ok((data, None));
     };
-    let token = header
-        .strip_prefix("Bearer ")
-        .or_else(|| header.strip_prefix("bearer "))
-        .map(str::trim)
-        .ok_or(AppError::Unauthenticated(
-            "Authorization must be `Bearer <access token>`",
-        ))?;
+    let token = bearer(&header).ok_or(AppError::Unauthenticated(
+        "Authorization must be `Bearer <access token>`",
+    ))?;
     let (user_id, expires_at) = services.tokens.jwt.verify_until(token)?;
     // The account must exist and be active now; every delivery checks again.
     Access::load(&services.db, user_id).await?;

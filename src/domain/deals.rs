@@ -2,10 +2,9 @@
 //! (all or nothing), stage transitions and term changes under optimistic concurrency, and who
 //! may see a deal.
 //!
-//! Every write names the version it read (`expectedVersion`). The write is one
-//! `UPDATE … SET version = version + 1 WHERE id = ? AND version = ?`; if no row matched, someone
-//! else wrote first and the caller gets `VERSION_CONFLICT` with nothing changed. Each version has
-//! exactly one history entry (unique (deal, version)), so history and version always agree.
+//! Every write names the version it read (`expectedVersion`) and claims the next one (see
+//! `versions`); each version has exactly one history entry (unique (deal, version)), so history
+//! and version always agree.
 
 use std::collections::HashSet;
 
@@ -18,11 +17,9 @@ use entity::{
     need::Strings,
 };
 use sea_orm::{
-    ActiveEnum as _, ActiveModelTrait as _,
-    ActiveValue::Set,
-    ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
-    QueryFilter as _, Select,
-    sea_query::{Expr, ExprTrait as _, Query},
+    ActiveEnum as _, ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait,
+    DatabaseConnection, DatabaseTransaction, EntityTrait as _, QueryFilter as _, Select,
+    sea_query::Query,
 };
 
 use super::{
@@ -32,6 +29,7 @@ use super::{
     pagination::{self, Page, PageRequest},
     references,
     text::{self, Localized, Shape},
+    versions,
 };
 use crate::{
     db,
@@ -465,25 +463,11 @@ async fn writable(db: &impl ConnectionTrait, access: &Access, id: i64) -> AppRes
     Ok(deal)
 }
 
-/// Bumps the version from `expected` in one statement; `VERSION_CONFLICT` when someone else
-/// wrote first (or `expected` was stale to begin with).
+/// Claims the deal's next version (see `versions`).
 async fn claim_version(txn: &DatabaseTransaction, id: i64, expected: i32) -> AppResult<()> {
-    let claimed = deal::Entity::update_many()
-        .col_expr(
-            deal::Column::Version,
-            Expr::col(deal::Column::Version).add(1),
-        )
-        .col_expr(deal::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(deal::Column::Id.eq(id))
-        .filter(deal::Column::Version.eq(expected))
-        .exec(txn)
-        .await?;
-    if claimed.rows_affected == 0 {
-        return Err(AppError::VersionConflict(format!(
-            "the deal has changed since version {expected}; read it again and retry"
-        )));
-    }
-    Ok(())
+    use deal::Column as C;
+    versions::claim::<deal::Entity>(txn, [C::Id, C::Version, C::UpdatedAt], id, expected, "deal")
+        .await
 }
 
 /// Moves a deal to `stage` if the transition is valid and nobody wrote since `expected`.

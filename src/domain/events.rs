@@ -8,10 +8,7 @@
 
 use std::{
     collections::BTreeMap,
-    sync::{
-        Arc,
-        atomic::{AtomicI64, Ordering},
-    },
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -126,34 +123,22 @@ pub async fn prune(db: &impl ConnectionTrait, retention: Duration) -> AppResult<
     Ok(gone)
 }
 
-/// Events of `topic` in `scope` after cursor `after`, oldest first, at most `limit`.
+/// Events of `topic` after cursor `after` — only those of `scope` when given — oldest first,
+/// at most `limit`.
 pub async fn since(
     db: &impl ConnectionTrait,
     topic: Topic,
-    scope_id: i64,
+    scope: Option<i64>,
     after: i64,
     limit: u64,
 ) -> AppResult<Vec<event::Model>> {
-    Ok(event::Entity::find()
+    let mut select = event::Entity::find()
         .filter(event::Column::Topic.eq(topic))
-        .filter(event::Column::ScopeId.eq(scope_id))
-        .filter(event::Column::Id.gt(after))
-        .order_by_asc(event::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?)
-}
-
-/// Events of `topic` in any scope after cursor `after`, oldest first, at most `limit`.
-pub async fn of_topic_since(
-    db: &impl ConnectionTrait,
-    topic: Topic,
-    after: i64,
-    limit: u64,
-) -> AppResult<Vec<event::Model>> {
-    Ok(event::Entity::find()
-        .filter(event::Column::Topic.eq(topic))
-        .filter(event::Column::Id.gt(after))
+        .filter(event::Column::Id.gt(after));
+    if let Some(scope) = scope {
+        select = select.filter(event::Column::ScopeId.eq(scope));
+    }
+    Ok(select
         .order_by_asc(event::Column::Id)
         .limit(limit)
         .all(db)
@@ -170,16 +155,8 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 pub struct Hub {
     sender: broadcast::Sender<Arc<event::Model>>,
     wake: Arc<Notify>,
-    /// The newest event broadcast.
-    cursor: Arc<AtomicI64>,
     /// How long events are kept.
     retention: Duration,
-}
-
-impl Default for Hub {
-    fn default() -> Self {
-        Self::new(DEFAULT_RETENTION)
-    }
 }
 
 impl Hub {
@@ -188,7 +165,6 @@ impl Hub {
         Self {
             sender: broadcast::channel(BACKLOG).0,
             wake: Arc::new(Notify::new()),
-            cursor: Arc::new(AtomicI64::new(0)),
             retention,
         }
     }
@@ -214,14 +190,13 @@ impl Hub {
             .one(&db)
             .await?
             .flatten();
-        self.cursor.store(newest.unwrap_or(0), Ordering::Release);
         if db.get_database_backend() == DatabaseBackend::Postgres {
             let pool = db.get_postgres_connection_pool().clone();
             let hub = self.clone();
             tokio::spawn(async move { hub.listen(pool).await });
         }
         let (hub, pruned) = (self.clone(), db.clone());
-        tokio::spawn(async move { hub.pump(db).await });
+        tokio::spawn(async move { hub.pump(db, newest.unwrap_or(0)).await });
         let retention = self.retention;
         tokio::spawn(async move {
             let mut every = tokio::time::interval(PRUNE_EVERY);
@@ -274,7 +249,7 @@ impl Hub {
     /// Reads new rows whenever poked and broadcasts them in cursor order. An id missing below
     /// the newest seen may belong to a transaction still committing: it is looked for again for
     /// [`GAP_WAIT`], then given up (its transaction rolled back).
-    async fn pump(&self, db: DatabaseConnection) {
+    async fn pump(&self, db: DatabaseConnection, mut cursor: i64) {
         let mut gaps: BTreeMap<i64, Instant> = BTreeMap::new();
         loop {
             if gaps.is_empty() {
@@ -284,7 +259,6 @@ impl Hub {
                 let _ =
                     tokio::time::timeout(Duration::from_millis(100), self.wake.notified()).await;
             }
-            let cursor = self.cursor.load(Ordering::Acquire);
             let missing: Vec<i64> = gaps.keys().copied().collect();
             let rows = match event::Entity::find()
                 .filter(
@@ -305,6 +279,8 @@ impl Hub {
                     continue;
                 }
             };
+            // A full batch leaves more to read at once.
+            let full = rows.len() == usize::try_from(BATCH).unwrap_or(usize::MAX);
             let mut newest = cursor;
             for row in rows {
                 if row.id <= cursor {
@@ -318,10 +294,10 @@ impl Hub {
                 // No receiver is fine: nobody is subscribed on this replica.
                 let _ = self.sender.send(Arc::new(row));
             }
-            if newest - cursor == i64::try_from(BATCH).unwrap_or(i64::MAX) {
+            if full {
                 self.poke();
             }
-            self.cursor.store(newest, Ordering::Release);
+            cursor = newest;
             gaps.retain(|_, since| since.elapsed() < GAP_WAIT);
         }
     }

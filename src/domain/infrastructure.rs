@@ -23,11 +23,9 @@ use entity::{
     organization::OrganizationKind,
 };
 use sea_orm::{
-    ActiveEnum as _, ActiveModelTrait as _,
-    ActiveValue::Set,
-    ColumnTrait as _, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _,
-    sea_query::{Expr, ExprTrait as _},
+    ActiveEnum as _, ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait,
+    DatabaseConnection, DatabaseTransaction, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    sea_query::Expr,
 };
 
 use super::{
@@ -37,6 +35,7 @@ use super::{
     pagination::{self, Page, PageRequest},
     references, regions,
     text::{self, Localized, Shape},
+    versions,
 };
 use crate::{
     db,
@@ -374,21 +373,15 @@ async fn claim_version(
     id: i64,
     expected: i32,
 ) -> AppResult<project::Model> {
-    let claimed = project::Entity::update_many()
-        .col_expr(
-            project::Column::Version,
-            Expr::col(project::Column::Version).add(1),
-        )
-        .col_expr(project::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(project::Column::Id.eq(id))
-        .filter(project::Column::Version.eq(expected))
-        .exec(txn)
-        .await?;
-    if claimed.rows_affected == 0 {
-        return Err(AppError::VersionConflict(format!(
-            "the project has changed since version {expected}; read it again and retry"
-        )));
-    }
+    use project::Column as C;
+    versions::claim::<project::Entity>(
+        txn,
+        [C::Id, C::Version, C::UpdatedAt],
+        id,
+        expected,
+        "project",
+    )
+    .await?;
     project::Entity::find_by_id(id)
         .one(txn)
         .await?

@@ -57,7 +57,7 @@ pub enum Verdict {
 
 /// The verdict on a booked meeting whose slot ends at `ends`, given its reports.
 pub fn verdict(
-    reports: &[&meeting_report::Model],
+    reports: &[meeting_report::Model],
     ends: DateTime<Utc>,
     confirmation: Duration,
     now: DateTime<Utc>,
@@ -79,7 +79,7 @@ pub fn verdict(
 }
 
 /// The furthest outcome either party reports.
-pub fn outcome(reports: &[&meeting_report::Model]) -> Option<MeetingOutcome> {
+pub fn outcome(reports: &[meeting_report::Model]) -> Option<MeetingOutcome> {
     reports.iter().filter_map(|r| r.outcome).max()
 }
 
@@ -134,7 +134,6 @@ pub async fn settle(
         .filter_map(|m| {
             let ends = slot_end(&m, sessions.get(&m.session_id)?)?;
             let mine = reports.remove(&m.id).unwrap_or_default();
-            let mine: Vec<&meeting_report::Model> = mine.iter().collect();
             let verdict = verdict(&mine, ends, rules.confirmation, now);
             Some(Settled {
                 outcome: (verdict == Verdict::Held).then(|| outcome(&mine)).flatten(),
@@ -174,26 +173,39 @@ mod tests {
         let no_show = report(Attendance::NoShow, None);
         let now = Utc::now();
         assert_eq!(
-            verdict(&[&held], now + Duration::hours(1), window, now),
+            verdict(
+                std::slice::from_ref(&held),
+                now + Duration::hours(1),
+                window,
+                now
+            ),
             Verdict::Upcoming
         );
         assert_eq!(verdict(&[], ends, window, now), Verdict::AwaitingReports);
         assert_eq!(
-            verdict(&[&held], ends, window, now),
+            verdict(std::slice::from_ref(&held), ends, window, now),
             Verdict::AwaitingReports
         );
         assert_eq!(
-            verdict(&[&held], ends, window, now + Duration::days(5)),
+            verdict(
+                std::slice::from_ref(&held),
+                ends,
+                window,
+                now + Duration::days(5)
+            ),
             Verdict::Held
         );
-        assert_eq!(verdict(&[&held, &also], ends, window, now), Verdict::Held);
         assert_eq!(
-            verdict(&[&held, &no_show], ends, window, now),
+            verdict(&[held.clone(), also.clone()], ends, window, now),
+            Verdict::Held
+        );
+        assert_eq!(
+            verdict(&[held.clone(), no_show.clone()], ends, window, now),
             Verdict::Disputed
         );
-        assert_eq!(verdict(&[&no_show], ends, window, now), Verdict::NotHeld);
+        assert_eq!(verdict(&[no_show], ends, window, now), Verdict::NotHeld);
         assert_eq!(
-            outcome(&[&also, &held]),
+            outcome(&[also, held]),
             Some(MeetingOutcome::NdaSigned),
             "the furthest outcome counts"
         );

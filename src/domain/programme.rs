@@ -34,11 +34,9 @@ pub enum Scope {
     Region(i64),
 }
 
-/// Money of one source, in tiyn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BySource {
-    /// The source.
-    pub source: InvestmentSource,
+/// Money by the date, in tiyn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Amounts {
     /// Pledged by the date.
     pub pledged: i64,
     /// Committed by the date.
@@ -57,9 +55,9 @@ pub struct Figures {
     /// Their total cost, in tiyn.
     pub total_cost: i64,
     /// Money by source, every source listed.
-    pub by_source: Vec<BySource>,
+    pub by_source: Vec<(InvestmentSource, Amounts)>,
     /// Everything pledged, committed, disbursed.
-    pub total: BySource,
+    pub total: Amounts,
     /// Private money's share of what is committed, thousandths of a percent.
     pub private_share: Option<i64>,
     /// PPP money's share of what is committed, thousandths of a percent.
@@ -146,23 +144,18 @@ pub async fn figures(db: &impl ConnectionTrait, scope: Scope, year: i32) -> AppR
         .await?;
     let source_of: HashMap<i64, InvestmentSource> =
         commitments.iter().map(|f| (f.id, f.source)).collect();
-    let mut by_source: Vec<BySource> = InvestmentSource::iter()
-        .map(|source| BySource {
-            source,
-            pledged: 0,
-            committed: 0,
-            disbursed: 0,
-        })
+    let mut by_source: Vec<(InvestmentSource, Amounts)> = InvestmentSource::iter()
+        .map(|source| (source, Amounts::default()))
         .collect();
     // `by_source` lists the sources in declaration order.
     let slot = |s: InvestmentSource| InvestmentSource::iter().position(|x| x == s).unwrap_or(0);
     for f in &commitments {
-        let i = slot(f.source);
+        let amounts = &mut by_source[slot(f.source)].1;
         if f.pledged_on <= as_of {
-            by_source[i].pledged += f.pledged;
+            amounts.pledged += f.pledged;
         }
         if f.committed_on.is_some_and(|d| d <= as_of) {
-            by_source[i].committed += f.committed;
+            amounts.committed += f.committed;
         }
     }
     for d in disbursement::Entity::find()
@@ -172,33 +165,39 @@ pub async fn figures(db: &impl ConnectionTrait, scope: Scope, year: i32) -> AppR
         .await?
     {
         if let Some(&source) = source_of.get(&d.financing_id) {
-            let i = slot(source);
-            by_source[i].disbursed += d.amount;
+            by_source[slot(source)].1.disbursed += d.amount;
         }
     }
-    let sum = |pick: fn(&BySource) -> i64, only: &dyn Fn(InvestmentSource) -> bool| -> i64 {
-        by_source.iter().filter(|b| only(b.source)).map(pick).sum()
+    let committed = |only: &dyn Fn(InvestmentSource) -> bool| -> i64 {
+        by_source
+            .iter()
+            .filter(|(s, _)| only(*s))
+            .map(|(_, a)| a.committed)
+            .sum()
     };
-    let total = BySource {
-        source: InvestmentSource::Private,
-        pledged: sum(|b| b.pledged, &|_| true),
-        committed: sum(|b| b.committed, &|_| true),
-        disbursed: sum(|b| b.disbursed, &|_| true),
+    let total = Amounts {
+        pledged: by_source.iter().map(|(_, a)| a.pledged).sum(),
+        committed: committed(&|_| true),
+        disbursed: by_source.iter().map(|(_, a)| a.disbursed).sum(),
     };
-    let committed_of = |s: InvestmentSource| sum(|b| b.committed, &move |x| x == s);
-    let budget = sum(|b| b.committed, &|s| s.is_budget());
-    let leveraged = sum(|b| b.committed, &|s| {
+    let budget = committed(&|s| s.is_budget());
+    let leveraged = committed(&|s| {
         matches!(
             s,
             InvestmentSource::Ifi | InvestmentSource::Private | InvestmentSource::Ppp
         )
     });
+    let private_share = percent(
+        committed(&|s| s == InvestmentSource::Private),
+        total.committed,
+    );
+    let ppp_share = percent(committed(&|s| s == InvestmentSource::Ppp), total.committed);
     Ok(Figures {
         as_of,
         projects: projects.len(),
         total_cost: projects.iter().map(|p| p.total_cost).sum(),
-        private_share: percent(committed_of(InvestmentSource::Private), total.committed),
-        ppp_share: percent(committed_of(InvestmentSource::Ppp), total.committed),
+        private_share,
+        ppp_share,
         leverage: ratio(leveraged, budget),
         by_source,
         total,

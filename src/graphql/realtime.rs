@@ -144,7 +144,7 @@ impl SubscriptionRoot {
         Ok(feed(
             services,
             who,
-            (Topic::Meeting, session_id),
+            (Topic::Meeting, Some(session_id)),
             after,
             |services, access, event| {
                 Box::pin(async move {
@@ -195,7 +195,8 @@ impl SubscriptionRoot {
         Ok(feed(
             services,
             who,
-            (Topic::Capability, need),
+            // Any capability may come to match the need.
+            (Topic::Capability, None),
             after,
             move |services, access, event| {
                 Box::pin(async move {
@@ -230,12 +231,12 @@ impl SubscriptionRoot {
             .await?
             .require_member(org)?;
         let after = cursor(after)?;
-        // Deals are scoped by deal, so this feed reads every deal event and keeps the
+        // Deal events are scoped by deal, so this feed reads every one and keeps the
         // organisation's.
         Ok(feed(
             services,
             who,
-            (Topic::Deal, org),
+            (Topic::Deal, None),
             after,
             move |services, access, event| {
                 Box::pin(async move {
@@ -290,14 +291,15 @@ fn cursor(after: Option<String>) -> Result<Option<i64>> {
         .transpose()
 }
 
-/// One subscription's events: those after `after` from the outbox (when given), then live
+/// One subscription's events of `topic` (and of `scope` when given; otherwise `deliver` keeps
+/// what concerns the subscription): those after `after` from the outbox (when given), then live
 /// ones from the hub, each passed through `deliver` with the subscriber's rights read afresh.
 /// Ends when the token expires, the account is gone, `deliver` refuses, or the subscriber has
 /// fallen so far behind that the hub dropped events for it (it resumes with `after:`).
 fn feed<T: Send + 'static>(
     services: Arc<Services>,
     who: Subscriber,
-    (topic, scope): (Topic, i64),
+    (topic, scope): (Topic, Option<i64>),
     after: Option<i64>,
     deliver: impl Fn(
         Arc<Services>,
@@ -307,9 +309,6 @@ fn feed<T: Send + 'static>(
     + Send
     + 'static,
 ) -> impl Stream<Item = Result<T>> {
-    // Only meeting events are read by their scope (the session); deal and capability events
-    // are read whole and kept by what `deliver` finds.
-    let scoped = topic == Topic::Meeting;
     async_stream::stream! {
         // Subscribe before replaying, so nothing committed in between is missed; what both
         // bring is delivered once.
@@ -318,12 +317,7 @@ fn feed<T: Send + 'static>(
         let mut last = after.unwrap_or(0);
         if after.is_some() {
             loop {
-                let batch = if scoped {
-                    events::since(&services.db, topic, scope, last, 500).await
-                } else {
-                    events::of_topic_since(&services.db, topic, last, 500).await
-                };
-                let batch = match batch {
+                let batch = match events::since(&services.db, topic, scope, last, 500).await {
                     Ok(b) => b,
                     Err(e) => {
                         yield Err(e.into());
@@ -374,7 +368,10 @@ fn feed<T: Send + 'static>(
                 }
                 Err(RecvError::Closed) => return,
             };
-            if event.topic != topic || (scoped && event.scope_id != scope) || replayed.contains(&event.id) {
+            if event.topic != topic
+                || scope.is_some_and(|s| s != event.scope_id)
+                || replayed.contains(&event.id)
+            {
                 continue;
             }
             match step(&services, &who, &deliver, event).await {

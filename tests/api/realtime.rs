@@ -333,6 +333,11 @@ async fn an_expired_token_or_a_deactivated_account_ends_the_subscription(app: Te
     ws.subscribe("1", MEETINGS, json!({ "s": w.session })).await;
     let ended = ws.message(SOON).await.expect("the end");
     assert_eq!(code(&ended), "UNAUTHENTICATED", "{ended}");
+    assert_eq!(
+        ws.message(SOON).await,
+        Some(json!({ "id": "1", "type": "complete" })),
+        "the subscription is over"
+    );
 
     // Organisation 2's admin subscribes, is deactivated, and the next event ends it.
     let mut ws = Ws::connect(&app, Some(&w.tokens[2])).await;
@@ -348,6 +353,11 @@ async fn an_expired_token_or_a_deactivated_account_ends_the_subscription(app: Te
     request(&app, &w, 0, 1).await;
     let ended = ws.message(SOON).await.expect("the end");
     assert_eq!(code(&ended), "UNAUTHENTICATED", "{ended}");
+    assert_eq!(
+        ws.message(SOON).await,
+        Some(json!({ "id": "1", "type": "complete" })),
+        "the subscription is over"
+    );
 }
 
 /// Two replicas on one PostgreSQL database: a booking made through A reaches a subscriber

@@ -286,8 +286,16 @@ pub async fn encounters(
             *out.completed_deals.entry(org).or_default() += 1;
         }
     }
+    // Only sessions that have begun can hold a meeting that took place: this runs on every
+    // partner ranking, so upcoming ones are not read at all.
+    let begun = session::Entity::find()
+        .select_only()
+        .column(session::Column::Id)
+        .filter(session::Column::StartsAt.lte(chrono::Utc::now()))
+        .into_query();
     let booked = meeting::Entity::find()
         .filter(meeting::Column::Status.eq(meeting::MeetingStatus::Booked))
+        .filter(meeting::Column::SessionId.in_subquery(begun))
         .filter(
             sea_orm::Condition::any()
                 .add(meeting::Column::RequesterId.eq(organization_id))

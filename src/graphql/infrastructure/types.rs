@@ -404,13 +404,13 @@ pub struct SourceFigures {
     pub disbursed: Money,
 }
 
-impl From<programme::BySource> for SourceFigures {
-    fn from(b: programme::BySource) -> Self {
+impl From<(InvestmentSource, programme::Amounts)> for SourceFigures {
+    fn from((source, a): (InvestmentSource, programme::Amounts)) -> Self {
         Self {
-            source: b.source,
-            pledged: Money::from_tiyn(b.pledged),
-            committed: Money::from_tiyn(b.committed),
-            disbursed: Money::from_tiyn(b.disbursed),
+            source,
+            pledged: Money::from_tiyn(a.pledged),
+            committed: Money::from_tiyn(a.committed),
+            disbursed: Money::from_tiyn(a.disbursed),
         }
     }
 }

@@ -100,7 +100,6 @@ impl Meeting {
             return Ok(None);
         };
         let reports = self.report_rows(ctx).await?;
-        let reports: Vec<&meeting_report::Model> = reports.iter().collect();
         Ok(Some(
             outcomes::verdict(
                 &reports,
@@ -115,7 +114,7 @@ impl Meeting {
     /// The furthest outcome either party reports (null until one does).
     async fn outcome(&self, ctx: &Context<'_>) -> Result<Option<MeetingOutcome>> {
         let reports = self.report_rows(ctx).await?;
-        Ok(outcomes::outcome(&reports.iter().collect::<Vec<_>>()))
+        Ok(outcomes::outcome(&reports))
     }
 
     /// Each party's report, for the parties and the organiser (notes for the parties only).
