@@ -1,15 +1,18 @@
 //! The running service: settings, shared state, the HTTP router and its layers. Each job of the
 //! HTTP edge has its room here: `graphql` (the GraphQL endpoint), `limits` (body size, content
 //! type), `viewer` (the bearer token), `rate_limit`, `health` (the database watch), `probes`
-//! (`/readyz`, `/metrics`), `calendar` (iCalendar feeds), `graphiql`, `error` (HTTP answers) and
-//! `shutdown`.
+//! (`/readyz`, `/metrics`), `calendar` (iCalendar feeds), `graphiql`, `cors` (which web origins
+//! may call), `error` (HTTP answers),
+//! `media` (the GraphQL-over-HTTP media types and statuses) and `shutdown`.
 
 mod calendar;
+pub mod cors;
 pub mod error;
 mod graphiql;
 mod graphql;
 pub mod health;
 pub mod limits;
+mod media;
 mod probes;
 pub mod rate_limit;
 mod shutdown;
@@ -49,7 +52,10 @@ use crate::{
         Services, accounts::TokenConfig, events::Hub, matching::Weights, matching::store::Matcher,
         outcomes::MeetingRules,
     },
-    graphql::{self as api, KopirSchema, Mode, ReadOnlySchema},
+    graphql::{
+        self as api, KopirSchema, Mode, ReadOnlySchema,
+        documents::{Documents, TrustedDocuments},
+    },
     telemetry,
 };
 
@@ -79,6 +85,10 @@ pub struct Settings {
     pub meetings: MeetingRules,
     /// How long events stay in the outbox.
     pub event_retention: Duration,
+    /// Web origins whose pages may call the API (CORS).
+    pub cors_origins: Vec<String>,
+    /// The trusted documents' manifest: when set, only its documents run.
+    pub trusted_documents: Option<PathBuf>,
 }
 
 impl Settings {
@@ -110,6 +120,10 @@ pub struct App {
     pub db_health: DbHealth,
     /// How long a GraphQL request may run.
     pub request_timeout: Duration,
+    /// Web origins whose pages may call the API (CORS); development mode adds `localhost`.
+    pub cors_origins: Vec<String>,
+    /// Trusted, registered (persisted) and parsed GraphQL documents.
+    pub documents: Arc<Documents>,
 }
 
 /// async-graphql's own default: enough for a release build to enqueue a page's keys.
@@ -148,14 +162,21 @@ impl AppState {
         tokio::spawn(async move { services.matcher.warm_up(&services.db).await });
         let services = app.services.clone();
         tokio::spawn(async move {
+            services
+                .matcher
+                .follow(&services.db, &services.events)
+                .await;
+        });
+        let services = app.services.clone();
+        tokio::spawn(async move {
             if let Err(e) = services.events.start(services.db.clone()).await {
                 tracing::error!(error = %e, "the event hub did not start");
             }
         });
         let app = Arc::new(app);
         Self {
-            schema: api::schema(app.services.clone(), mode),
-            read_only: api::read_only_schema(app.services.clone(), mode),
+            schema: api::schema(app.services.clone(), app.documents.clone(), mode),
+            read_only: api::read_only_schema(app.services.clone(), app.documents.clone(), mode),
             app,
             shutting_down: Arc::new(AtomicBool::new(false)),
             connections: Arc::default(),
@@ -188,6 +209,14 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
         rate_limits: RateLimits::new(settings.rate_limits),
         db_health: DbHealth::spawn(monitor),
         request_timeout: settings.request_timeout,
+        cors_origins: settings.cors_origins.clone(),
+        documents: Documents::new(
+            settings
+                .trusted_documents
+                .as_deref()
+                .map(TrustedDocuments::load)
+                .transpose()?,
+        ),
     })
 }
 
@@ -205,6 +234,7 @@ pub fn token_config(
 
 /// The HTTP router.
 pub fn router(state: AppState) -> Router {
+    let cors = cors::layer(&state.app.cors_origins, state.mode);
     let routes = Router::new()
         .route(
             "/graphql",
@@ -220,7 +250,13 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(probes::metrics))
         .route_layer(middleware::from_fn(telemetry::track_http))
         .with_state(state);
-    layers(routes)
+    let routes = layers(routes);
+    // Outside the routes, so a preflight is answered before method routing, rate limits or
+    // the content-type check see it.
+    match cors {
+        Some(cors) => routes.layer(cors),
+        None => routes,
+    }
 }
 
 /// The layers every route runs under: panic recovery, the body limit, tracing and request ids.

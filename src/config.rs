@@ -97,6 +97,15 @@ pub struct Layer {
     /// [default: 168, 7 days].
     #[arg(long, global = true, env = "KOPIR_EVENT_RETENTION_HOURS")]
     pub event_retention_hours: Option<u32>,
+    /// Web origins whose pages may call the API from a browser (CORS), as
+    /// `https://host[:port]`, comma-separated [default: none; `--dev` also allows any
+    /// `localhost` origin].
+    #[arg(long, global = true, env = "KOPIR_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Option<Vec<String>>,
+    /// A manifest of trusted documents (JSON: hash → document, as GraphQL Code Generator
+    /// writes it, or Apollo's persisted query manifest): only those run [default: any].
+    #[arg(long, global = true, env = "KOPIR_TRUSTED_DOCUMENTS")]
+    pub trusted_documents: Option<PathBuf>,
 }
 
 impl Layer {
@@ -184,7 +193,13 @@ pub fn from_layer(layer: Layer) -> anyhow::Result<Settings> {
                 chrono::Duration::days(i64::from(d))
             }),
     };
+    let cors_origins = layer.cors_origins.unwrap_or_default();
+    for origin in &cors_origins {
+        crate::app::cors::check_origin(origin).map_err(anyhow::Error::msg)?;
+    }
     Ok(Settings {
+        cors_origins,
+        trusted_documents: layer.trusted_documents,
         matching_weights,
         meetings,
         event_retention: layer

@@ -27,6 +27,10 @@ pub enum ErrorCode {
     RateLimited,
     /// The database cannot be reached.
     DbUnavailable,
+    /// An automatic persisted query's hash this replica does not know: send the query with it.
+    PersistedQueryNotFound,
+    /// A document outside the deployment's trusted documents.
+    PersistedQueryNotInList,
     /// Anything else.
     Internal,
 }

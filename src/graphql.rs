@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod capabilities;
 pub mod connection;
 pub mod deals;
+pub mod documents;
 mod error;
 pub mod ids;
 pub mod indicators;
@@ -36,6 +37,7 @@ use async_graphql::{
 };
 use tokio::sync::Mutex;
 
+use self::documents::Documents;
 use crate::{
     auth::Viewer,
     domain::{Services, access::Access, text::Lang},
@@ -116,15 +118,20 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, realtime::Subscription
 }
 
 /// The schema serving `POST` requests.
-pub fn schema(services: Arc<Services>, mode: Mode) -> KopirSchema {
-    configure(schema_builder(), services, mode).finish()
+pub fn schema(services: Arc<Services>, documents: Arc<Documents>, mode: Mode) -> KopirSchema {
+    configure(schema_builder(), services, documents, mode).finish()
 }
 
 /// The schema serving `GET` requests.
-pub fn read_only_schema(services: Arc<Services>, mode: Mode) -> ReadOnlySchema {
+pub fn read_only_schema(
+    services: Arc<Services>,
+    documents: Arc<Documents>,
+    mode: Mode,
+) -> ReadOnlySchema {
     configure(
         Schema::build(Query::default(), EmptyMutation, EmptySubscription),
         services,
+        documents,
         mode,
     )
     .finish()
@@ -137,6 +144,7 @@ fn configure<
 >(
     builder: SchemaBuilder<Query, M, S>,
     services: Arc<Services>,
+    documents: Arc<Documents>,
     mode: Mode,
 ) -> SchemaBuilder<Query, M, S> {
     let builder = builder
@@ -148,6 +156,9 @@ fn configure<
         .extension(limits::SelectionLimit)
         .extension(text_guard::TextGuard)
         .extension(crate::telemetry::OperationMetrics::new())
+        // Innermost, so the other extensions' checks of a parsed document run on cached ones
+        // too; only the parsing itself is skipped.
+        .extension(documents::DocumentStore(documents))
         .data(services);
     match mode {
         Mode::Production => builder.disable_introspection().disable_suggestions(),

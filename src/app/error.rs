@@ -29,7 +29,9 @@ impl IntoResponse for AppError {
             ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
-            ErrorCode::BadUserInput => StatusCode::BAD_REQUEST,
+            ErrorCode::BadUserInput
+            | ErrorCode::PersistedQueryNotFound
+            | ErrorCode::PersistedQueryNotInList => StatusCode::BAD_REQUEST,
             ErrorCode::VersionConflict | ErrorCode::SlotConflict => StatusCode::CONFLICT,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::DbUnavailable => StatusCode::SERVICE_UNAVAILABLE,

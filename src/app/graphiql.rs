@@ -7,7 +7,8 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 
-/// The page: GraphiQL against `/graphql`, with the headers editor open for `Authorization`.
+/// The page: GraphiQL against `/graphql`, subscriptions over `/graphql/ws` (the headers
+/// editor's `Authorization` goes in `connection_init`), with the headers editor open.
 pub fn page() -> Html<&'static str> {
     Html(
         r##"<!doctype html>
@@ -23,7 +24,10 @@ pub fn page() -> Html<&'static str> {
   <script src="/graphiql/react-dom.production.min.js"></script>
   <script src="/graphiql/graphiql.min.js"></script>
   <script>
-    const fetcher = GraphiQL.createFetcher({ url: "/graphql" });
+    const fetcher = GraphiQL.createFetcher({
+      url: "/graphql",
+      subscriptionUrl: (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/graphql/ws",
+    });
     ReactDOM.createRoot(document.getElementById("graphiql")).render(
       React.createElement(GraphiQL, {
         fetcher,

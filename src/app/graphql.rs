@@ -3,14 +3,20 @@
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::{GraphQLRequest, rejection::GraphQLRejection};
 use axum::{
     extract::{ConnectInfo, FromRequest as _, Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     response::{IntoResponse as _, Response},
 };
 
-use super::{AppState, error::http_error, graphiql, viewer::unauthenticated};
+use super::{
+    AppState,
+    error::http_error,
+    graphiql,
+    media::{self, Media},
+    viewer::unauthenticated,
+};
 use crate::{
     auth::Viewer,
     domain::{access::Access, text::Lang},
@@ -18,7 +24,9 @@ use crate::{
     graphql::{Mode, RequestCtx, loaders::Loaders},
 };
 
-/// `GET /graphql`: GraphiQL for a browser in development mode, else a query.
+/// `GET /graphql`: GraphiQL for a browser in development mode, else a query. Anything but a
+/// query is answered 405 before it runs: writes take POST, which a browser does not send
+/// across origins without asking, and subscriptions take `/graphql/ws`.
 pub async fn graphql_get(
     State(state): State<AppState>,
     connect_info: ConnectInfo<SocketAddr>,
@@ -29,20 +37,29 @@ pub async fn graphql_get(
     if state.mode == Mode::Development && graphiql::wanted(&headers, request.uri()) {
         return graphiql::page().into_response();
     }
-    match GraphQLRequest::from_request(request, &state).await {
-        Ok(graphql_request) => {
-            graphql(
-                State(state),
-                connect_info,
-                Method::GET,
-                viewer,
-                headers,
-                graphql_request,
-            )
-            .await
-        }
-        Err(rejection) => rejection.into_response(),
+    let graphql_request = GraphQLRequest::from_request(request, &state).await;
+    if let Ok(request) = &graphql_request
+        && media::writes(&request.0)
+    {
+        let mut refused = http_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::BadUserInput,
+            "GET runs queries only: send mutations by POST, subscriptions over /graphql/ws",
+        );
+        refused
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return refused;
     }
+    graphql(
+        State(state),
+        connect_info,
+        Method::GET,
+        viewer,
+        headers,
+        graphql_request,
+    )
+    .await
 }
 
 /// GraphiQL's assets, in development mode only.
@@ -64,8 +81,36 @@ pub async fn graphql(
     method: Method,
     viewer: Viewer,
     headers: HeaderMap,
-    request: GraphQLRequest,
+    request: Result<GraphQLRequest, GraphQLRejection>,
 ) -> Response {
+    let request = match request.map(GraphQLRequest::into_inner) {
+        // A persisted query's hash stands for its text.
+        Ok(request)
+            if !request.query.trim().is_empty()
+                || request.extensions.contains_key("persistedQuery") =>
+        {
+            request
+        }
+        Ok(_) => {
+            return http_error(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                "a GraphQL request needs `query` (or a persisted query's hash)",
+            );
+        }
+        Err(rejection) => {
+            return http_error(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                &format!(
+                    "not a GraphQL request (`query` a string, `operationName` a string, \
+                     `variables` and `extensions` objects): {}",
+                    rejection.0
+                ),
+            );
+        }
+    };
+    let media = Media::accepted(&headers);
     if let Err(wait) = state.app.rate_limits.check(viewer, peer.ip()) {
         return rate_limited(wait);
     }
@@ -91,7 +136,6 @@ pub async fn graphql(
             },
         };
         let request = request
-            .into_inner()
             .data(ctx)
             .data(Loaders::new(&state.app.services, state.app.loader_window));
         let response = if method == Method::GET {
@@ -100,7 +144,7 @@ pub async fn graphql(
             state.schema.execute(request).await
         };
         let busy = busy_for(&response);
-        let response = GraphQLResponse::from(response).into_response();
+        let response = media::answer(&response, media);
         match busy {
             // Refused before anything ran (a password check with its queue full): 429 and
             // `Retry-After`, as the rate limiter answers.

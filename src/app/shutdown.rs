@@ -1,5 +1,6 @@
 //! Serving until told to stop: SIGTERM or Ctrl-C turns `/readyz` off at once, stops accepting,
-//! and lets in-flight requests finish within a grace period.
+//! closes WebSocket connections with 1001 (going away) and lets in-flight requests finish within
+//! a grace period.
 
 use std::{net::SocketAddr, sync::atomic::Ordering, time::Duration};
 
@@ -8,19 +9,26 @@ use anyhow::Context as _;
 use super::{AppState, router};
 
 /// Serves `state` on `listener` until SIGTERM or Ctrl-C. Then `/readyz` turns 503 at once,
-/// the listener stops accepting, and in-flight requests finish; after `grace` the process
-/// stops waiting, so a stuck request cannot hold a deployment hostage.
+/// the listener stops accepting, WebSocket connections are closed with 1001 (so their clients
+/// reconnect elsewhere), and in-flight requests finish; after `grace` the process stops
+/// waiting, so a stuck request cannot hold a deployment hostage.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     grace: Duration,
 ) -> anyhow::Result<()> {
     let shutting_down = state.shutting_down.clone();
+    let sockets = state.connections.clone();
     let (begun, mut begun_rx) = tokio::sync::watch::channel(false);
-    let signal = async move {
-        shutdown_signal().await;
-        shutting_down.store(true, Ordering::SeqCst);
-        let _ = begun.send(true);
+    let signal = {
+        let sockets = sockets.clone();
+        async move {
+            shutdown_signal().await;
+            shutting_down.store(true, Ordering::SeqCst);
+            // Upgraded connections are no longer the HTTP server's: they are told apart.
+            sockets.close_all();
+            let _ = begun.send(true);
+        }
     };
     let app = state.app.clone();
     let housekeeping = tokio::spawn(async move {
@@ -30,11 +38,16 @@ pub async fn serve(
             app.rate_limits.forget_idle();
         }
     });
-    let server = axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(signal);
+    let server = async move {
+        axum::serve(
+            listener,
+            router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(signal)
+        .await?;
+        sockets.closed().await;
+        Ok::<_, std::io::Error>(())
+    };
     let deadline = async move {
         let _ = begun_rx.wait_for(|begun| *begun).await;
         tokio::time::sleep(grace).await;

@@ -6,7 +6,12 @@
 //! Limits, so one client cannot hold a replica's memory: [`PER_ADDRESS`] open connections per
 //! client address (more are answered 429 before the upgrade), [`PER_ACCOUNT`] per signed-in
 //! account (more are refused in `connection_init`), and a connection that has not sent
-//! `connection_init` within [`INIT_TIMEOUT`] is closed.
+//! `connection_init` within [`INIT_TIMEOUT`] is closed. Subscriptions per connection are
+//! limited in `graphql::realtime`.
+//!
+//! On shutdown every connection is closed with 1001 (going away), which `graphql-ws` clients
+//! treat as a cue to reconnect, reaching another replica; the process waits for the close
+//! frames to go out within its grace period.
 
 use std::{
     collections::HashMap,
@@ -19,14 +24,21 @@ use std::{
     time::Duration,
 };
 
-use async_graphql::Data;
+use async_graphql::{
+    Data,
+    futures_util::{SinkExt as _, StreamExt as _},
+};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
-    extract::{ConnectInfo, State, WebSocketUpgrade},
+    extract::{
+        ConnectInfo, State, WebSocketUpgrade,
+        ws::{CloseFrame, Message, close_code},
+    },
     http::StatusCode,
     response::{IntoResponse as _, Response},
 };
 use serde_json::Value;
+use tokio::sync::watch;
 
 use super::{AppState, viewer::bearer};
 use crate::{
@@ -45,11 +57,38 @@ pub const PER_ACCOUNT: usize = 20;
 /// How long a new connection has to send `connection_init`.
 pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Open connections by client address and by account.
-#[derive(Debug, Default)]
+/// Open connections by client address and by account, and the signal that closes them all.
+#[derive(Debug)]
 pub struct Connections {
     by_address: Mutex<HashMap<IpAddr, usize>>,
     by_account: Mutex<HashMap<i64, usize>>,
+    /// How many are open.
+    open: watch::Sender<usize>,
+    /// Set when the server shuts down.
+    closing: watch::Sender<bool>,
+}
+
+impl Default for Connections {
+    fn default() -> Self {
+        Self {
+            by_address: Mutex::default(),
+            by_account: Mutex::default(),
+            open: watch::Sender::new(0),
+            closing: watch::Sender::new(false),
+        }
+    }
+}
+
+impl Connections {
+    /// Closes every open connection with 1001 (going away), and refuses new ones.
+    pub fn close_all(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once every connection has closed.
+    pub async fn closed(&self) {
+        let _ = self.open.subscribe().wait_for(|n| *n == 0).await;
+    }
 }
 
 /// Counts one more under `key` if fewer than `limit` are open.
@@ -86,6 +125,7 @@ struct Held {
 
 impl Drop for Held {
     fn drop(&mut self) {
+        self.connections.open.send_modify(|n| *n -= 1);
         give_back(&self.connections.by_address, &self.address);
         let account = self
             .account
@@ -105,6 +145,9 @@ pub async fn graphql_ws(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let connections = state.connections.clone();
+    if *connections.closing.borrow() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    }
     if !take(&connections.by_address, peer.ip(), PER_ADDRESS) {
         return (
             StatusCode::TOO_MANY_REQUESTS,
@@ -112,6 +155,8 @@ pub async fn graphql_ws(
         )
             .into_response();
     }
+    connections.open.send_modify(|n| *n += 1);
+    let mut closing = connections.closing.subscribe();
     let held = Arc::new(Held {
         connections,
         address: peer.ip(),
@@ -125,7 +170,8 @@ pub async fn graphql_ws(
         .on_upgrade(move |socket| async move {
             let initialised = Arc::new(AtomicBool::new(false));
             let (slot, done) = (held.clone(), initialised.clone());
-            let serve = GraphQLWebSocket::new(socket, schema, protocol)
+            let (mut sink, stream) = socket.split();
+            let serve = GraphQLWebSocket::new_with_pair(&mut sink, stream, schema, protocol)
                 .on_connection_init(move |payload| async move {
                     let (data, account) = connection_init(&services, window, payload).await?;
                     if let Some(account) = account {
@@ -145,15 +191,26 @@ pub async fn graphql_ws(
                 })
                 .keepalive_timeout(KEEPALIVE)
                 .serve();
-            tokio::pin!(serve);
-            tokio::select! {
-                () = &mut serve => {}
-                () = tokio::time::sleep(INIT_TIMEOUT) => {
-                    // Silent past the timeout: dropping the connection closes it.
-                    if initialised.load(Ordering::Acquire) {
-                        serve.await;
-                    }
+            // Completes only for a connection still silent after the timeout; dropping it
+            // closes it.
+            let silent = async {
+                tokio::time::sleep(INIT_TIMEOUT).await;
+                if initialised.load(Ordering::Acquire) {
+                    std::future::pending::<()>().await;
                 }
+            };
+            let going_away = tokio::select! {
+                () = serve => false,
+                () = silent => false,
+                Ok(_) = closing.wait_for(|closing| *closing) => true,
+            };
+            if going_away {
+                let _ = sink
+                    .send(Message::Close(Some(CloseFrame {
+                        code: close_code::AWAY,
+                        reason: "server shutting down; reconnect".into(),
+                    })))
+                    .await;
             }
             drop(held);
         })

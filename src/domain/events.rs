@@ -19,12 +19,15 @@ use sea_orm::{
     DatabaseConnection, EntityTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
     Statement,
 };
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::{Notify, broadcast, watch};
 
 use crate::error::AppResult;
 
-/// The `NOTIFY` channel replicas listen on.
+/// The `NOTIFY` channel replicas listen on for new events.
 const CHANNEL: &str = "kopir_events";
+/// The `NOTIFY` channel on which a committed matching write (a need, capability, portfolio
+/// item or organisation) tells every replica to bring its matching index up to date.
+pub const MATCHING_CHANNEL: &str = "kopir_matching";
 /// Events a subscriber may fall behind by before it is cut off (it resumes with `after:`).
 const BACKLOG: usize = 1024;
 /// Rows read per pass.
@@ -155,6 +158,9 @@ const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 pub struct Hub {
     sender: broadcast::Sender<Arc<event::Model>>,
     wake: Arc<Notify>,
+    /// The newest matching revision some replica notified of (`i64::MAX` after the listener
+    /// reconnects: whatever was missed must be looked for).
+    matching: watch::Sender<i64>,
     /// How long events are kept.
     retention: Duration,
 }
@@ -165,6 +171,7 @@ impl Hub {
         Self {
             sender: broadcast::channel(BACKLOG).0,
             wake: Arc::new(Notify::new()),
+            matching: watch::Sender::new(0),
             retention,
         }
     }
@@ -172,6 +179,12 @@ impl Hub {
     /// Asks the hub to read the outbox (after a local commit).
     pub fn poke(&self) {
         self.wake.notify_one();
+    }
+
+    /// Notified matching revisions, newest last (PostgreSQL only; on SQLite the next matching
+    /// query catches up by itself).
+    pub fn matching_revisions(&self) -> watch::Receiver<i64> {
+        self.matching.subscribe()
     }
 
     /// Every event broadcast from now on; a receiver more than [`BACKLOG`] events behind is
@@ -210,8 +223,9 @@ impl Hub {
         Ok(())
     }
 
-    /// Pokes the hub on every notification, and once more whenever the listening connection
-    /// comes back, since notifications sent meanwhile are lost (the outbox is not).
+    /// Pokes the hub on every event notification (and the matching index on every matching
+    /// one), and both once more whenever the listening connection comes back, since
+    /// notifications sent meanwhile are lost (the outbox and the revision counter are not).
     async fn listen(&self, pool: sea_orm::sqlx::PgPool) {
         use sea_orm::sqlx::postgres::PgListener;
         loop {
@@ -223,19 +237,25 @@ impl Hub {
                     continue;
                 }
             };
-            if let Err(e) = listener.listen(CHANNEL).await {
+            if let Err(e) = listener.listen_all([CHANNEL, MATCHING_CHANNEL]).await {
                 tracing::warn!(error = %e, "LISTEN failed; retrying");
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
             // Whatever was written while nobody listened.
             self.poke();
+            self.matching.send_replace(i64::MAX);
             loop {
                 match listener.try_recv().await {
+                    Ok(Some(n)) if n.channel() == MATCHING_CHANNEL => {
+                        self.matching
+                            .send_replace(n.payload().parse().unwrap_or(i64::MAX));
+                    }
                     Ok(Some(_)) => self.poke(),
                     Ok(None) => {
                         tracing::warn!("event listener lost its connection; reading the outbox");
                         self.poke();
+                        self.matching.send_replace(i64::MAX);
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "event listener failed; reconnecting");

@@ -5,7 +5,13 @@
 //! removed mid-stream stops the flow, and a token that expires or an account deactivated ends
 //! the subscription. `after:` replays what was missed from the outbox first, once, in order.
 
-use std::{collections::HashSet, sync::Arc};
+use std::{
+    collections::HashSet,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
 
 use async_graphql::futures_util::{Stream, future::BoxFuture};
 use async_graphql::{Context, Enum, ID, Result, SimpleObject, Subscription};
@@ -28,6 +34,10 @@ use crate::{
 /// Events replayed for one `after:` at most; a subscriber further behind reads the current
 /// state with queries and subscribes again.
 const MAX_REPLAY: usize = 10_000;
+/// Subscriptions open at once on one connection: each holds a place in the hub's broadcast and
+/// costs reads per event, so a client wanting more opens another connection (itself limited
+/// per account and address).
+pub const PER_CONNECTION: usize = 25;
 
 /// Who holds a connection's subscriptions: the account its `connection_init` token names, and
 /// when that token expires.
@@ -41,6 +51,17 @@ pub struct Subscriber {
     /// subscriptions: each event costs one read of them per connection, not one per
     /// subscription, and they are still read after the event was written.
     pub rights: Arc<tokio::sync::Mutex<Option<(i64, Access)>>>,
+    /// Subscriptions open on the connection.
+    open: Arc<AtomicUsize>,
+}
+
+/// A subscription's place on its connection, given back when the subscription ends.
+struct Place(Arc<AtomicUsize>);
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Subscriber {
@@ -50,7 +71,23 @@ impl Subscriber {
             user_id,
             expires_at,
             rights: Arc::default(),
+            open: Arc::default(),
         }
+    }
+
+    /// A place for one more subscription on the connection, if fewer than [`PER_CONNECTION`]
+    /// are open.
+    fn place(&self) -> AppResult<Place> {
+        self.open
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < PER_CONNECTION).then_some(n + 1)
+            })
+            .map(|_| Place(self.open.clone()))
+            .map_err(|_| {
+                AppError::Forbidden(format!(
+                    "at most {PER_CONNECTION} subscriptions per connection; end one or open another connection"
+                ))
+            })
     }
 
     /// The account's rights for delivering `event`: read once per event and connection.
@@ -137,13 +174,13 @@ impl SubscriptionRoot {
             String,
         >,
     ) -> Result<impl Stream<Item = Result<MeetingEvent>> + use<>> {
-        let (services, who) = (services(ctx)?.clone(), subscriber(ctx)?);
+        let (services, (who, place)) = (services(ctx)?.clone(), subscriber(ctx)?);
         let session_id = decode_as(&session_id, NodeType::Session, "sessionId")?;
         references::session(&services.db, "sessionId", session_id).await?;
         let after = cursor(after)?;
         Ok(feed(
             services,
-            who,
+            (who, place),
             (Topic::Meeting, Some(session_id)),
             after,
             |services, access, event| {
@@ -180,7 +217,7 @@ impl SubscriptionRoot {
             String,
         >,
     ) -> Result<impl Stream<Item = Result<MatchAlert>> + use<>> {
-        let (services, who) = (services(ctx)?.clone(), subscriber(ctx)?);
+        let (services, (who, place)) = (services(ctx)?.clone(), subscriber(ctx)?);
         let need = decode_as(&need_id, NodeType::Need, "needId")?;
         if !(0.0..=100.0).contains(&min_score) {
             return Err(AppError::invalid("minScore", "a score from 0 to 100").into());
@@ -194,7 +231,7 @@ impl SubscriptionRoot {
         let after = cursor(after)?;
         Ok(feed(
             services,
-            who,
+            (who, place),
             // Any capability may come to match the need.
             (Topic::Capability, None),
             after,
@@ -224,7 +261,7 @@ impl SubscriptionRoot {
             String,
         >,
     ) -> Result<impl Stream<Item = Result<DealEvent>> + use<>> {
-        let (services, who) = (services(ctx)?.clone(), subscriber(ctx)?);
+        let (services, (who, place)) = (services(ctx)?.clone(), subscriber(ctx)?);
         let org = decode_as(&organization_id, NodeType::Organization, "organizationId")?;
         references::organization(&services.db, "organizationId", org).await?;
         Access::load(&services.db, who.user_id)
@@ -235,7 +272,7 @@ impl SubscriptionRoot {
         // organisation's.
         Ok(feed(
             services,
-            who,
+            (who, place),
             (Topic::Deal, None),
             after,
             move |services, access, event| {
@@ -273,11 +310,15 @@ fn change<T: std::str::FromStr, U: From<T>>(kind: &str) -> Option<U> {
     kind.parse::<T>().ok().map(Into::into)
 }
 
-/// The connection's subscriber; `UNAUTHENTICATED` when `connection_init` named no valid token.
-fn subscriber(ctx: &Context<'_>) -> Result<Subscriber> {
-    ctx.data_opt::<Subscriber>().cloned().ok_or_else(|| {
-        AppError::Unauthenticated("send `Authorization: Bearer <token>` in connection_init").into()
-    })
+/// The connection's subscriber and a place for this subscription; `UNAUTHENTICATED` when
+/// `connection_init` named no valid token, `FORBIDDEN` when the connection holds
+/// [`PER_CONNECTION`] subscriptions already.
+fn subscriber(ctx: &Context<'_>) -> Result<(Subscriber, Place)> {
+    let who = ctx.data_opt::<Subscriber>().cloned().ok_or_else(|| {
+        AppError::Unauthenticated("send `Authorization: Bearer <token>` in connection_init")
+    })?;
+    let place = who.place()?;
+    Ok((who, place))
 }
 
 fn cursor(after: Option<String>) -> Result<Option<i64>> {
@@ -298,7 +339,7 @@ fn cursor(after: Option<String>) -> Result<Option<i64>> {
 /// fallen so far behind that the hub dropped events for it (it resumes with `after:`).
 fn feed<T: Send + 'static>(
     services: Arc<Services>,
-    who: Subscriber,
+    (who, place): (Subscriber, Place),
     (topic, scope): (Topic, Option<i64>),
     after: Option<i64>,
     deliver: impl Fn(
@@ -310,6 +351,8 @@ fn feed<T: Send + 'static>(
     + 'static,
 ) -> impl Stream<Item = Result<T>> {
     async_stream::stream! {
+        // Held while the stream lives: dropped, the subscription's place comes back.
+        let _place = place;
         // Subscribe before replaying, so nothing committed in between is missed; what both
         // bring is delivered once.
         let mut live = services.events.subscribe();

@@ -10,6 +10,8 @@ use std::{
 
 use serde_json::{Value, json};
 
+use crate::browser::dump_dom;
+
 /// `kopir` with no inherited settings, run in `dir`.
 fn kopir(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kopir"));
@@ -271,6 +273,26 @@ async fn sigterm_drains_in_flight_requests_and_exits_cleanly() {
     assert!(status.success(), "{status:?}");
 }
 
+/// A WebSocket connection open at SIGTERM is closed with 1001 (going away), which
+/// `graphql-ws` clients take as a cue to reconnect (to another replica), and the process still
+/// exits promptly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_closes_websockets_with_going_away() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (mut server, base) = start(dir.path()).await;
+    let mut ws = crate::realtime::Ws::open_at(&base).await;
+    ws.init(None).await;
+    let ack = ws
+        .message(Duration::from_secs(5))
+        .await
+        .expect("an answer to connection_init");
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    sigterm(&server);
+    assert_eq!(ws.close_code(Duration::from_secs(5)).await, Some(1001));
+    let status = exit_within(&mut server, Duration::from_secs(10)).await;
+    assert!(status.success(), "{status:?}");
+}
+
 /// The grace period bounds shutdown: with none, kopir exits promptly even with work queued.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn shutdown_does_not_wait_past_the_grace_period() {
@@ -434,54 +456,17 @@ async fn postgres_crash_during_a_write_storm_loses_nothing_acknowledged() {
     database.drop_now().await;
 }
 
-/// Headless Chromium, or `None` (with a notice) where it is not installed. CI installs it and
-/// sets `KOPIR_REQUIRE_BROWSER`, which turns the skip into a failure.
-fn chromium() -> Option<&'static str> {
-    const PATH: &str = "/usr/bin/chromium";
-    if Path::new(PATH).exists() {
-        return Some(PATH);
-    }
-    assert!(
-        std::env::var("KOPIR_REQUIRE_BROWSER").is_err(),
-        "KOPIR_REQUIRE_BROWSER is set but {PATH} is missing"
-    );
-    eprintln!("SKIPPED browser test: {PATH} is not installed (apt-get install chromium)");
-    None
-}
-
 /// In development mode a browser opening `/graphql` gets GraphiQL from assets inside the
 /// binary: headless Chromium renders it, and the page fetches the schema from the API. In
 /// production mode neither the page nor its assets are served.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn graphiql_renders_in_a_browser_in_development_mode_only() {
-    let Some(chromium) = chromium() else { return };
+    let Some(chromium) = crate::browser::chromium() else {
+        return;
+    };
     let dir = tempfile::tempdir().expect("temporary directory");
     let (_server, base) = start_with(dir.path(), &["--dev"]).await;
-    let profile = tempfile::tempdir().expect("browser profile");
-    let args: Vec<String> = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--virtual-time-budget=20000",
-        "--dump-dom",
-    ]
-    .iter()
-    .map(|a| (*a).to_owned())
-    .chain([
-        format!("--user-data-dir={}", profile.path().display()),
-        format!("{base}/graphql"),
-    ])
-    .collect();
-    let output = tokio::task::spawn_blocking(move || Command::new(chromium).args(&args).output())
-        .await
-        .expect("task")
-        .expect("chromium runs");
-    let dom = String::from_utf8_lossy(&output.stdout);
+    let dom = dump_dom(chromium, format!("{base}/graphql")).await;
     assert!(
         dom.contains("graphiql-container"),
         "GraphiQL did not render:\n{}",

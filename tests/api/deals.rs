@@ -671,6 +671,7 @@ async fn deal_pages_cost_a_bounded_number_of_statements(backend: Backend) {
     let query = "query($first: Int) { deals(first: $first) { nodes { version parties { role organization { id } } financing { source investor { id } } history { version } } } }";
     let mut counts = Vec::new();
     for first in [5, 30] {
+        app.settle().await;
         app.take_statements();
         let reply = app
             .gql(Some(&f.token), query, json!({ "first": first }))

@@ -56,7 +56,7 @@ impl Backend {
 }
 
 /// How a TestApp differs from the shipped settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// DataLoader batching window.
     pub loader_window: std::time::Duration,
@@ -75,6 +75,10 @@ pub struct Options {
     /// start-up build of the matching index waits. Without it, `spawn` returns once the index
     /// is built.
     pub locked_table: Option<&'static str>,
+    /// Web origins allowed to call from a browser (`--cors-origins`).
+    pub cors_origins: Vec<String>,
+    /// Only these documents run (`--trusted-documents`).
+    pub trusted_documents: Option<kopir::graphql::documents::TrustedDocuments>,
 }
 
 impl Default for Options {
@@ -90,6 +94,8 @@ impl Default for Options {
             request_timeout: std::time::Duration::from_secs(30),
             password_hashing: None,
             locked_table: None,
+            cors_origins: Vec::new(),
+            trusted_documents: None,
         }
     }
 }
@@ -109,6 +115,8 @@ pub struct TestApp {
     statements: Arc<Mutex<Vec<String>>>,
     /// The transaction holding [`Options::locked_table`].
     lock: Option<DatabaseTransaction>,
+    /// The service's shared services (to look at its matching index).
+    pub services: Arc<Services>,
     _dir: tempfile::TempDir,
 }
 
@@ -251,6 +259,8 @@ impl TestApp {
                 .expect("monitor connection"),
             ),
             request_timeout: options.request_timeout,
+            cors_origins: options.cors_origins,
+            documents: kopir::graphql::documents::Documents::new(options.trusted_documents),
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -283,6 +293,7 @@ impl TestApp {
             db,
             statements,
             lock,
+            services,
             _dir: dir,
         }
     }
@@ -377,6 +388,28 @@ impl TestApp {
             .as_str()
             .expect("id")
             .to_owned()
+    }
+
+    /// Waits for the background work that follows writes to end: on PostgreSQL the service
+    /// brings its matching index up to date when notified of them, and its event hub reads the
+    /// outbox once its listener connects. Then statements counted are the next request's alone.
+    pub async fn settle(&self) {
+        if self.schema.is_none() {
+            return;
+        }
+        let committed = self
+            .count("SELECT value FROM matching_revision WHERE id = 1")
+            .await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.services.matcher.revision().await < committed {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the index never caught up"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        // Notifications still on their way find the index current and cost no statement.
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 
     /// The SQL statements run since the last call, and resets the log.

@@ -28,13 +28,92 @@ async fn get_serves_queries_but_never_mutations(app: TestApp) {
         .send()
         .await
         .expect("GET");
+    // Refused before it runs: 405, naming the method that takes it.
+    assert_eq!(mutation.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(mutation.headers()["allow"], "POST");
     let body: Value = mutation.json().await.expect("JSON");
     assert_eq!(
         body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
         "{body:#}"
     );
+    assert_eq!(body["errors"].as_array().map(Vec::len), Some(1), "{body:#}");
     assert_eq!(body["data"], Value::Null);
     assert_eq!(app.count("SELECT COUNT(*) FROM user_account").await, 0);
+}
+
+/// The GraphQL-over-HTTP spec's answers: the media type follows `Accept`; a document that does
+/// not parse or validate is 400 without `data` for a client accepting
+/// `application/graphql-response+json` and 200 for a JSON client; a field error is 200 for
+/// both; a body without `query`, or with parameters of the wrong type, is 400.
+#[tokio::test]
+async fn answers_follow_the_graphql_over_http_spec() {
+    const SPEC: &str = "application/graphql-response+json";
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let url = format!("{}/graphql", app.base);
+    let send = |accept: Option<&'static str>, body: Value| {
+        let mut request = app.client.post(&url).json(&body);
+        if let Some(accept) = accept {
+            request = request.header("accept", accept);
+        }
+        async move {
+            let response = request.send().await.expect("POST");
+            let status = response.status();
+            let media = response.headers()["content-type"]
+                .to_str()
+                .expect("ASCII")
+                .to_owned();
+            let body: Value = response.json().await.expect("JSON");
+            (status, media, body)
+        }
+    };
+    let ok = json!({ "query": "{ __typename }" });
+    for (accept, media) in [
+        (None, "application/json"),
+        (Some("*/*"), "application/json"),
+        (Some("application/json"), "application/json"),
+        (Some(SPEC), SPEC),
+        (
+            Some("application/json, application/graphql-response+json;q=0.9"),
+            SPEC,
+        ),
+    ] {
+        let (status, got, body) = send(accept, ok.clone()).await;
+        assert_eq!(
+            (status, got.as_str()),
+            (StatusCode::OK, media),
+            "{accept:?}"
+        );
+        assert_eq!(body["data"]["__typename"], "Query");
+    }
+    for document in ["{", "{ nope }"] {
+        let (status, _, body) = send(Some(SPEC), json!({ "query": document })).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{document}: {body}");
+        assert!(body.get("data").is_none(), "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+        let (status, _, body) = send(Some("application/json"), json!({ "query": document })).await;
+        assert_eq!(status, StatusCode::OK, "{document}: {body}");
+        assert_eq!(body["data"], Value::Null);
+    }
+    let unknown = json!({ "query": "query($id: ID!) { organization(id: $id) { id } }", "variables": { "id": "nope" } });
+    let (status, _, body) = send(Some(SPEC), unknown).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "a field error is not a request error: {body}"
+    );
+    assert_eq!(body["errors"][0]["path"][0], "organization", "{body}");
+    for bad in [
+        json!({ "qeury": "{ __typename }" }),
+        json!({ "query": { "obj": "ect" } }),
+        json!({ "query": "{ __typename }", "variables": "{}" }),
+    ] {
+        let (status, _, body) = send(None, bad.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{bad}"
+        );
+    }
 }
 
 async fn post_bodies_must_be_json(app: TestApp) {

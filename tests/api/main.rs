@@ -4,8 +4,10 @@
 
 mod accounts;
 mod architecture;
+mod browser;
 mod cli;
 mod deals;
+mod documents;
 mod faults;
 mod fuzz;
 mod helpers;

@@ -129,6 +129,7 @@ async fn nested_queries_cost_a_bounded_number_of_statements(backend: Backend) {
     }
     let nested = "query($first: Int) { organizations(first: $first) { totalCount nodes { name { en } region { code name { ru } } scienceCity { id } members { role since user { email memberships { role organization { bin } } } } } } }";
     for first in [5, 50, 100] {
+        app.settle().await;
         app.take_statements();
         let reply = app
             .gql(Some(&admin), nested, json!({ "first": first }))

@@ -26,12 +26,17 @@ const SOON: Duration = Duration::from_secs(5);
 const QUIET: Duration = Duration::from_millis(700);
 
 /// A `graphql-transport-ws` client.
-struct Ws(WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>);
+pub(crate) struct Ws(WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>);
 
 impl Ws {
     /// Opens a connection without signing in yet.
     async fn open(app: &TestApp) -> Ws {
-        let url = format!("{}/graphql/ws", app.base.replace("http://", "ws://"));
+        Ws::open_at(&app.base).await
+    }
+
+    /// Opens a connection to the server at `base` (`http://host:port`) without signing in.
+    pub(crate) async fn open_at(base: &str) -> Ws {
+        let url = format!("{}/graphql/ws", base.replace("http://", "ws://"));
         let mut request = url.into_client_request().expect("request");
         request.headers_mut().insert(
             "Sec-WebSocket-Protocol",
@@ -41,7 +46,7 @@ impl Ws {
         Ws(stream)
     }
 
-    async fn init(&mut self, token: Option<&str>) {
+    pub(crate) async fn init(&mut self, token: Option<&str>) {
         let payload = token.map_or(
             json!({}),
             |t| json!({ "Authorization": format!("Bearer {t}") }),
@@ -76,7 +81,7 @@ impl Ws {
 
     /// The next protocol message within `wait`, answering pings on the way; `None` when none
     /// comes or the connection closes.
-    async fn message(&mut self, wait: Duration) -> Option<Value> {
+    pub(crate) async fn message(&mut self, wait: Duration) -> Option<Value> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             let next = tokio::time::timeout_at(deadline, self.0.next())
@@ -94,6 +99,22 @@ impl Ws {
                 }
                 Message::Close(_) => return None,
                 _ => {}
+            }
+        }
+    }
+
+    /// The code of the close frame the server sends within `wait` (messages on the way
+    /// skipped); `None` if it sends none, or drops the connection without one.
+    pub(crate) async fn close_code(&mut self, wait: Duration) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.0.next())
+                .await
+                .ok()??
+            {
+                Ok(Message::Close(frame)) => return frame.map(|f| f.code.into()),
+                Ok(_) => {}
+                Err(_) => return None,
             }
         }
     }
@@ -399,8 +420,12 @@ async fn postgres_a_change_on_one_replica_reaches_a_subscriber_of_another() {
         .expect("the event despite the lost listener");
     assert_eq!(event["data"]["meetingUpdated"]["change"], "CANCELLED");
 
-    // A capability posted through A raises B's alert: B's index catches up from the database.
+    // A need posted through A reaches B's index within a second with nothing asked of B: the
+    // write's notification tells B to catch up.
     let need = need(&a, &w).await;
+    caught_up_within_a_second(&a, &b).await;
+
+    // A capability posted through A raises B's alert and is among B's matches.
     let mut alerts = Ws::connect(&b, Some(&w.tokens[0])).await;
     alerts.subscribe("1", ALERTS, json!({ "n": need })).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -413,6 +438,161 @@ async fn postgres_a_change_on_one_replica_reaches_a_subscriber_of_another() {
         alert["data"]["matchAlert"]["match"]["capability"]["id"],
         json!(capability)
     );
+    let matches = b
+        .gql(
+            Some(&w.tokens[0]),
+            "query($n: ID!) { matchesForNeed(needId: $n) { capability { id } } }",
+            json!({ "n": need }),
+        )
+        .await;
+    assert_eq!(
+        matches.data("/matchesForNeed/0/capability/id"),
+        &json!(capability)
+    );
+
+    // A portfolio item added through A reaches B's index within a second, unasked, and ranks
+    // its organisation among B's partners for the need.
+    a.gql(Some(&w.tokens[2]), "mutation($o: ID!) { addPortfolioItem(input: { kind: PROJECT, title: { en: \"Hydrocracking catalysts for oil refining\" }, year: 2024, participants: [{ organizationId: $o, role: COORDINATOR }] }) { item { id } } }", json!({ "o": w.orgs[2] }))
+        .await
+        .data("/addPortfolioItem/item/id");
+    caught_up_within_a_second(&a, &b).await;
+    let partners = b
+        .gql(
+            Some(&w.tokens[0]),
+            "query($n: ID!) { partnersForNeed(needId: $n, first: 10) { organization { id } } }",
+            json!({ "n": need }),
+        )
+        .await;
+    let ranked: Vec<&Value> = partners
+        .data("/partnersForNeed")
+        .as_array()
+        .expect("partners")
+        .iter()
+        .map(|p| &p["organization"]["id"])
+        .collect();
+    assert!(ranked.contains(&&json!(w.orgs[2])), "{ranked:?}");
+}
+
+/// Waits up to a second, asking `b` nothing, for its matching index to reflect every write
+/// committed through `a`.
+async fn caught_up_within_a_second(a: &TestApp, b: &TestApp) {
+    let committed = a
+        .count("SELECT value FROM matching_revision WHERE id = 1")
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+    while b.services.matcher.revision().await < committed {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "B's index still behind A's write after a second"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// 1,000 meeting events written through two replicas at once, while every listening
+/// connection is killed mid-run, reach each subscriber of either replica exactly once and in
+/// order: the organiser everything, a party only its own meetings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_thousand_events_across_two_replicas_arrive_exactly_once() {
+    const EVENTS: usize = 1000;
+    let Some(backend) =
+        Backend::postgres("a_thousand_events_across_two_replicas_arrive_exactly_once")
+    else {
+        return;
+    };
+    let a = std::sync::Arc::new(TestApp::spawn(backend).await);
+    let b = std::sync::Arc::new(a.replica().await);
+    let w = std::sync::Arc::new(world(&a).await);
+    // (replica, account, expected events): the organiser on each replica, organisation 1 on B.
+    let watchers = [(&a, 0, EVENTS), (&b, 0, EVENTS), (&b, 1, 0)];
+    let mut listening = Vec::new();
+    for (app, who, _) in watchers {
+        let mut ws = Ws::connect(app, Some(&w.tokens[who])).await;
+        ws.subscribe("1", MEETINGS, json!({ "s": w.session })).await;
+        listening.push(ws);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let received: Vec<_> = listening
+        .into_iter()
+        .map(|mut ws| {
+            tokio::spawn(async move {
+                let mut cursors = Vec::new();
+                while let Some(event) = ws.event(SOON).await {
+                    let cursor = event["data"]["meetingUpdated"]["cursor"]
+                        .as_str()
+                        .expect("cursor")
+                        .parse::<i64>()
+                        .expect("numeric cursor");
+                    cursors.push(cursor);
+                }
+                cursors
+            })
+        })
+        .collect();
+
+    // Three pairs, each requesting and cancelling in turn, alternately through A and B.
+    let pairs = [(0, 1), (0, 2), (1, 2)];
+    let produced = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let workers: Vec<_> = pairs
+        .into_iter()
+        .enumerate()
+        .map(|(k, (from, to))| {
+            let (a, b, w, produced) = (a.clone(), b.clone(), w.clone(), produced.clone());
+            tokio::spawn(async move {
+                let mut mine = 0;
+                let mut turn = k;
+                while produced.fetch_add(2, std::sync::atomic::Ordering::SeqCst) < EVENTS {
+                    let app = if turn % 2 == 0 { &a } else { &b };
+                    turn += 1;
+                    let m = request(app, &w, from, to).await;
+                    app.gql(
+                        Some(&w.tokens[from]),
+                        "mutation($m: ID!) { cancelMeeting(input: { meetingId: $m }) { meeting { id } } }",
+                        json!({ "m": m }),
+                    )
+                    .await
+                    .data("/cancelMeeting");
+                    mine += 2;
+                }
+                ((from, to), mine)
+            })
+        })
+        .collect();
+    // Mid-run, every listening connection dies; notifications sent meanwhile are lost.
+    while produced.load(std::sync::atomic::Ordering::SeqCst) < EVENTS / 3 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let killed = a
+        .count(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+        )
+        .await;
+    assert!(killed >= 2, "both replicas listen ({killed} ended)");
+    let mut party = 0;
+    let mut total = 0;
+    for worker in workers {
+        let ((from, to), mine) = worker.await.expect("worker");
+        total += mine;
+        if from == 1 || to == 1 {
+            party += mine;
+        }
+    }
+    assert_eq!(total, EVENTS, "1,000 events written");
+    let written = a
+        .count("SELECT COUNT(*) FROM event WHERE topic = 'MEETING'")
+        .await;
+    assert_eq!(written, i64::try_from(EVENTS).expect("count"));
+
+    for (cursors, (_, who, expected)) in received.into_iter().zip(watchers) {
+        let cursors = cursors.await.expect("subscriber");
+        let expected = if who == 1 { party } else { expected };
+        assert_eq!(cursors.len(), expected, "subscriber {who}: each event once");
+        assert!(
+            cursors.windows(2).all(|p| p[0] < p[1]),
+            "subscriber {who}: in cursor order, no repeats"
+        );
+    }
 }
 
 async fn cancel(app: &TestApp, w: &World, m: &str) {
@@ -467,11 +647,14 @@ async fn a_capability_that_matches_raises_an_alert(app: TestApp) {
 }
 
 /// An account holds at most `PER_ACCOUNT` connections (one more is refused at sign-in, and a
-/// place comes back when one closes), and a connection that does not sign in within
-/// `INIT_TIMEOUT` is closed.
+/// place comes back when one closes), a connection at most `PER_CONNECTION` subscriptions
+/// (likewise), and a connection that does not sign in within `INIT_TIMEOUT` is closed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_are_limited_and_must_sign_in_in_time() {
-    use kopir::app::websocket::{INIT_TIMEOUT, PER_ACCOUNT};
+    use kopir::{
+        app::websocket::{INIT_TIMEOUT, PER_ACCOUNT},
+        graphql::realtime::PER_CONNECTION,
+    };
     let app = TestApp::spawn(Backend::Sqlite).await;
     let token = app.register("many@example.kz").await;
     let mut open = Vec::new();
@@ -498,6 +681,37 @@ async fn connections_are_limited_and_must_sign_in_in_time() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+
+    // Subscriptions per connection: one beyond the limit is refused, and ending one gives its
+    // place back. (Which one is refused is the server's choice: a subscription takes its place
+    // when the server first runs it, in no set order.)
+    let org = app.create_org(&token, "Many", &bins(1)[0]).await;
+    let ws = &mut open[0];
+    for i in 0..=PER_CONNECTION {
+        ws.subscribe(&i.to_string(), DEALS, json!({ "o": org }))
+            .await;
+    }
+    let refused = ws.message(SOON).await.expect("an answer");
+    assert_eq!(code(&refused), "FORBIDDEN", "{refused}");
+    let ended = ws.message(SOON).await.expect("the refused one completes");
+    assert_eq!(
+        (&ended["type"], &ended["id"]),
+        (&json!("complete"), &refused["id"])
+    );
+    assert!(ws.message(QUIET).await.is_none(), "only one refused");
+    let live = if refused["id"] == "0" { "1" } else { "0" };
+    ws.send(json!({ "id": live, "type": "complete" })).await;
+    let ended = ws.message(SOON).await.expect("completion confirmed");
+    assert_eq!(
+        (&ended["type"], &ended["id"]),
+        (&json!("complete"), &json!(live))
+    );
+    ws.subscribe("again", DEALS, json!({ "o": org })).await;
+    let answer = ws.message(QUIET).await;
+    assert!(
+        answer.is_none(),
+        "a place freed by `complete` is taken again: {answer:?}"
+    );
 
     let mut silent = Ws::open(&app).await;
     let opened = tokio::time::Instant::now();

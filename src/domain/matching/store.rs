@@ -6,7 +6,9 @@
 //! with a revision up to `r` is too. Before each matching query, [`Matcher::current`] reads the
 //! counter (one indexed statement) and, if it moved, loads only the rows above the revision the
 //! engine has seen. The same code builds the engine at start-up (from revision 0), so there is
-//! one path, it works across replicas, and results never lag a committed write.
+//! one path, it works across replicas, and results never lag a committed write. On PostgreSQL
+//! the bump also notifies every replica, which catches up at once ([`Matcher::follow`]), so the
+//! work is rarely left to a query.
 //!
 //! At start-up the service builds the index on a task of its own ([`Matcher::warm_up`]) and
 //! answers everything else meanwhile; `/readyz` says the index is building until it is done,
@@ -26,9 +28,9 @@ use entity::{
     portfolio_item, portfolio_participant, session,
 };
 use sea_orm::{
-    ColumnTrait as _, ConnectionTrait, DatabaseConnection, DerivePartialModel, EntityTrait as _,
-    Order, QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _, Statement,
-    sea_query::NullOrdering,
+    ColumnTrait as _, ConnectionTrait, DatabaseBackend, DatabaseConnection, DerivePartialModel,
+    EntityTrait as _, Order, QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _,
+    Statement, sea_query::NullOrdering,
 };
 use tokio::sync::{RwLock, RwLockReadGuard};
 
@@ -39,7 +41,7 @@ use super::{
 use crate::{
     domain::{
         access::Access,
-        batch,
+        batch, events,
         outcomes::MeetingRules,
         outcomes::{self, Verdict},
         text::Localized,
@@ -66,12 +68,22 @@ impl std::fmt::Debug for Matcher {
 }
 
 /// Takes the next matching revision inside the write transaction `txn`; store it on the row.
+/// On PostgreSQL the same statement queues a notification on [`events::MATCHING_CHANNEL`],
+/// delivered on commit, so every replica brings its index up to date at once rather than on
+/// its next matching query.
 pub async fn bump(txn: &impl ConnectionTrait) -> AppResult<i64> {
+    let backend = txn.get_database_backend();
+    let sql = if backend == DatabaseBackend::Postgres {
+        format!(
+            "WITH r AS (UPDATE matching_revision SET value = value + 1 WHERE id = 1 RETURNING value) \
+             SELECT value, pg_notify('{}', value::text) FROM r",
+            events::MATCHING_CHANNEL
+        )
+    } else {
+        "UPDATE matching_revision SET value = value + 1 WHERE id = 1 RETURNING value".to_owned()
+    };
     let row = txn
-        .query_one_raw(Statement::from_string(
-            txn.get_database_backend(),
-            "UPDATE matching_revision SET value = value + 1 WHERE id = 1 RETURNING value",
-        ))
+        .query_one_raw(Statement::from_string(backend, sql))
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("matching_revision row is missing")))?;
     Ok(row.try_get_by_index(0)?)
@@ -119,6 +131,28 @@ impl Matcher {
             ),
         }
         self.building.store(false, Ordering::Release);
+    }
+
+    /// The newest matching revision the index reflects (-1 before the first build).
+    pub async fn revision(&self) -> i64 {
+        self.state.read().await.revision
+    }
+
+    /// Brings the index up to date whenever `hub` says a write committed (on any replica) past
+    /// the revision it reflects, so the next matching query finds it current. Runs until the
+    /// process ends.
+    pub async fn follow(&self, db: &DatabaseConnection, hub: &events::Hub) {
+        let mut notified = hub.matching_revisions();
+        while notified.changed().await.is_ok() {
+            let target = *notified.borrow_and_update();
+            // A burst of writes notifies once each; one catch-up serves them all.
+            if self.revision().await >= target {
+                continue;
+            }
+            if let Err(error) = self.current(db).await {
+                tracing::warn!(%error, "matching index not refreshed; the next query will try");
+            }
+        }
     }
 
     /// Whether the first build is still running (`/readyz` answers 503 meanwhile).
