@@ -13,7 +13,7 @@ use crate::{
     app::{self, AppState},
     config::{self, Layer},
     db,
-    domain::{accounts, import},
+    domain::{accounts, demo, import},
     graphql::{self, Mode},
 };
 
@@ -33,7 +33,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Migrate the database and serve the API (SQLite file `kopir.db` by default).
-    Serve,
+    Serve {
+        /// Seed the demo world first, unless the database holds it already.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Seed the demo world: science cities, universities, R&D sites, enterprises, needs and
+    /// capabilities, a session, deals and demo accounts (README, "Try it"). A database that
+    /// holds it already gets nothing more.
+    SeedDemo,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Write the GraphQL schema (SDL) to a file, or check that the file is current.
@@ -78,7 +86,11 @@ pub async fn run() -> anyhow::Result<()> {
     init_tracing();
     let settings = || config::load(cli.settings.clone(), cli.config.as_ref());
     match cli.command {
-        Command::Serve => serve(settings()?).await,
+        Command::Serve { demo } => serve(settings()?, demo).await,
+        Command::SeedDemo => {
+            let app = app::build(&settings()?).await?;
+            seed_demo(&app.services).await
+        }
         Command::Migrate => {
             let settings = settings()?;
             let db = db::connect(&settings.database_url, 1).await?;
@@ -126,8 +138,31 @@ pub async fn run() -> anyhow::Result<()> {
     }
 }
 
-async fn serve(settings: app::Settings) -> anyhow::Result<()> {
+/// Seeds the demo world and says what happened.
+async fn seed_demo(services: &crate::domain::Services) -> anyhow::Result<()> {
+    match demo::seed(services)
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding the demo world failed: {e}"))?
+    {
+        demo::Seeded::Written { organizations } => println!(
+            "demo world seeded: {organizations} organisations; sign in as {} (password {})",
+            demo::ACCOUNTS
+                .iter()
+                .map(|(email, _)| *email)
+                .collect::<Vec<_>>()
+                .join(", "),
+            demo::PASSWORD
+        ),
+        demo::Seeded::AlreadyThere => println!("the demo world is already there; nothing added"),
+    }
+    Ok(())
+}
+
+async fn serve(settings: app::Settings, demo: bool) -> anyhow::Result<()> {
     let app = app::build(&settings).await?;
+    if demo {
+        seed_demo(&app.services).await?;
+    }
     let listener = tokio::net::TcpListener::bind(settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;

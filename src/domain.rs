@@ -8,6 +8,7 @@ pub mod batch;
 pub mod bin;
 pub mod capabilities;
 pub mod deals;
+pub mod demo;
 pub mod events;
 pub mod import;
 pub mod indicators;

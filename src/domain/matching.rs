@@ -15,7 +15,7 @@
 
 pub mod analysis;
 mod engine;
-mod explain;
+pub mod explain;
 mod factors;
 mod index;
 mod partners;
@@ -26,6 +26,7 @@ mod weights;
 
 pub use self::{
     engine::{Engine, Factor, Match},
+    explain::Phrase,
     partners::{
         Encounters, Evidence, PARTNER_WEIGHTS, PartnerFactorName, PartnerFilter, PartnerMatch,
         PartnerWeights, Record, TextEvidence,

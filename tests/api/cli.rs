@@ -511,3 +511,59 @@ async fn graphiql_renders_in_a_browser_in_development_mode_only() {
         .expect("GET");
     assert_eq!(asset.status(), reqwest::StatusCode::NOT_FOUND);
 }
+
+/// The README's "Try it" section, run as written: its first block must be the `serve --demo`
+/// command (started here on a free port), and every later block runs in one shell against
+/// it, with `cargo run --` standing for the built binary. Each block's answers are checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_try_it_commands_run() {
+    let readme = include_str!("../../README.md");
+    let section = readme
+        .split("## Try it")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a Try it section");
+    let blocks: Vec<&str> = section
+        .split("```sh\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    assert_eq!(blocks[0].trim(), "cargo run -- serve --demo");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (_server, base) = start_with(dir.path(), &["--demo"]).await;
+    let binary = env!("CARGO_BIN_EXE_kopir");
+    let script = blocks[1..]
+        .iter()
+        .map(|b| {
+            b.replace("http://127.0.0.1:8080", &base)
+                .replace("cargo run --", binary)
+        })
+        .collect::<Vec<_>>()
+        .join("\necho\n");
+    let mut bash = Command::new("bash");
+    bash.args(["-euo", "pipefail", "-c", &script])
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("KOPIR_") {
+            bash.env_remove(key);
+        }
+    }
+    let run = bash.output().expect("bash runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "the README's commands failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for expected in [
+        "\"code\":\"KZ-71\"",
+        // The enterprise's first need is answered first by the capability written for it.
+        "Гидрокрекинг катализаторларын әзірлеу және пилоттық сынау",
+        "\"postCapability\":{\"capability\":{\"id\":",
+        "platform admin created: admin@example.kz",
+    ] {
+        assert!(stdout.contains(expected), "no {expected:?} in:\n{stdout}");
+    }
+    assert!(!stdout.contains("\"errors\""), "{stdout}");
+}

@@ -310,6 +310,25 @@ impl TestApp {
         post(&self.client, &self.base, token, query, variables).await
     }
 
+    /// Posts a GraphQL request asking for answers in `lang` (`Accept-Language`).
+    pub async fn gql_in(
+        &self,
+        lang: &str,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Reply {
+        post_in(
+            &self.client,
+            &self.base,
+            Some(lang),
+            token,
+            query,
+            variables,
+        )
+        .await
+    }
+
     /// Like [`TestApp::gql`], on its own task, for concurrent requests.
     pub fn spawn_gql(
         &self,
@@ -440,9 +459,23 @@ async fn post(
     query: &str,
     variables: Value,
 ) -> Reply {
+    post_in(client, base, None, token, query, variables).await
+}
+
+async fn post_in(
+    client: &reqwest::Client,
+    base: &str,
+    lang: Option<&str>,
+    token: Option<&str>,
+    query: &str,
+    variables: Value,
+) -> Reply {
     let mut request = client
         .post(format!("{base}/graphql"))
         .json(&json!({ "query": query, "variables": variables }));
+    if let Some(lang) = lang {
+        request = request.header("accept-language", lang);
+    }
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }

@@ -7,6 +7,7 @@ mod architecture;
 mod browser;
 mod cli;
 mod deals;
+mod demo;
 mod documents;
 mod faults;
 mod fuzz;

@@ -127,7 +127,12 @@ async fn a_russian_need_finds_kazakh_and_english_capabilities_first(app: TestApp
     .await;
 
     let reply = app
-        .gql(Some(&w.enterprise.token), MATCHES, json!({ "id": w.need }))
+        .gql_in(
+            "en",
+            Some(&w.enterprise.token),
+            MATCHES,
+            json!({ "id": w.need }),
+        )
         .await;
     let matches = reply
         .data("/matchesForNeed")

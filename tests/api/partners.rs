@@ -233,12 +233,13 @@ async fn partners_are_ranked_by_record_and_history_with_evidence(app: TestApp) {
         json!({ "first": 2016, "last": 2016 })
     );
     assert_eq!(factor(best, "HISTORY")["value"].as_f64(), Some(1.0 / 3.0));
+    // In Russian, as no `Accept-Language` was sent.
     assert_eq!(
         factor(best, "HISTORY")["detail"],
-        "worked together on 1 portfolio item(s), 2016; 3 or more count in full"
+        "совместных записей портфолио: 1, 2016; 3 и более засчитываются полностью"
     );
     assert!(factor(best, "TEXT")["value"].as_f64() > Some(0.8));
-    assert_eq!(factor(best, "GEOGRAPHY")["detail"], "same region");
+    assert_eq!(factor(best, "GEOGRAPHY")["detail"], "один регион");
 
     // The institute only shares a partner with the enterprise; the evidence names it.
     let institute = find(&ranked, &w.institute.org).expect("the institute");
@@ -391,7 +392,49 @@ async fn organizations_get_partners_for_what_they_seek_and_do(app: TestApp) {
     assert_eq!(anonymous.error_code(), "UNAUTHENTICATED");
 }
 
+/// Every factor of a partner's score is explained in the language `Accept-Language` asks for:
+/// Kazakh, Russian and English are three different texts, and the Kazakh and Russian ones are
+/// written in Cyrillic. (Each wording of a pair's factors is checked the same way in
+/// `domain::matching::explain`.)
+async fn explanations_follow_accept_language(app: TestApp) {
+    let w = world(&app).await;
+    let cyrillic = |t: &str| t.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+    let mut details: Vec<[String; 3]> = Vec::new();
+    for (query, path) in [(partners_query(), "/partnersForNeed")] {
+        let mut by_lang = Vec::new();
+        for lang in ["kk", "ru", "en"] {
+            let reply = app
+                .gql_in(
+                    lang,
+                    Some(&w.enterprise.token),
+                    &query,
+                    json!({ "need": w.need }),
+                )
+                .await;
+            let ranked = reply.data(path).as_array().expect("ranked").clone();
+            assert!(!ranked.is_empty(), "{path}");
+            by_lang.push(
+                ranked
+                    .iter()
+                    .flat_map(|r| r["factors"].as_array().expect("factors").clone())
+                    .map(|f| f["detail"].as_str().expect("detail").to_owned())
+                    .collect::<Vec<_>>(),
+            );
+        }
+        for ((kk, ru), en) in by_lang[0].iter().zip(&by_lang[1]).zip(&by_lang[2]) {
+            details.push([kk.clone(), ru.clone(), en.clone()]);
+        }
+    }
+    assert!(details.len() >= 5, "{details:?}");
+    for [kk, ru, en] in details {
+        assert!(!cyrillic(&en), "English: {en}");
+        assert!(cyrillic(&kk) && kk != ru, "Kazakh for {en:?}: {kk:?}");
+        assert!(cyrillic(&ru), "Russian for {en:?}: {ru:?}");
+    }
+}
+
 crate::db_tests!(
+    explanations_follow_accept_language,
     organizations_get_partners_for_what_they_seek_and_do,
     partners_are_ranked_by_record_and_history_with_evidence,
     members_only_work_counts_without_showing_its_words,

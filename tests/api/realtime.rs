@@ -512,18 +512,39 @@ async fn postgres_a_thousand_events_across_two_replicas_arrive_exactly_once() {
         listening.push(ws);
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
+    // Each subscriber reads until it has what it is owed (known once the writers are done) or
+    // nothing more comes for a long while after that: a busy machine may pause deliveries for
+    // seconds, which must not end the count early.
+    let (owed_tx, owed) = tokio::sync::watch::channel::<Option<[usize; 3]>>(None);
     let received: Vec<_> = listening
         .into_iter()
-        .map(|mut ws| {
+        .enumerate()
+        .map(|(k, mut ws)| {
+            let mut owed = owed.clone();
             tokio::spawn(async move {
                 let mut cursors = Vec::new();
-                while let Some(event) = ws.event(SOON).await {
-                    let cursor = event["data"]["meetingUpdated"]["cursor"]
-                        .as_str()
-                        .expect("cursor")
-                        .parse::<i64>()
-                        .expect("numeric cursor");
-                    cursors.push(cursor);
+                let mut quiet = 0;
+                loop {
+                    let target = owed.borrow_and_update().map(|o| o[k]);
+                    match ws.event(Duration::from_millis(500)).await {
+                        Some(event) => cursors.push(
+                            event["data"]["meetingUpdated"]["cursor"]
+                                .as_str()
+                                .unwrap_or_else(|| panic!("an event: {event}"))
+                                .parse::<i64>()
+                                .expect("numeric cursor"),
+                        ),
+                        // Owed everything and quiet for a moment (to catch an extra one), or
+                        // quiet for 30 s once the writers are done: nothing more comes.
+                        None if target.is_some_and(|t| cursors.len() >= t) => break,
+                        None if target.is_some() => {
+                            quiet += 1;
+                            if quiet >= 60 {
+                                break;
+                            }
+                        }
+                        None => {}
+                    }
                 }
                 cursors
             })
@@ -584,9 +605,10 @@ async fn postgres_a_thousand_events_across_two_replicas_arrive_exactly_once() {
         .await;
     assert_eq!(written, i64::try_from(EVENTS).expect("count"));
 
-    for (cursors, (_, who, expected)) in received.into_iter().zip(watchers) {
+    let owed = watchers.map(|(_, who, expected)| if who == 1 { party } else { expected });
+    owed_tx.send_replace(Some(owed));
+    for ((cursors, (_, who, _)), expected) in received.into_iter().zip(watchers).zip(owed) {
         let cursors = cursors.await.expect("subscriber");
-        let expected = if who == 1 { party } else { expected };
         assert_eq!(cursors.len(), expected, "subscriber {who}: each event once");
         assert!(
             cursors.windows(2).all(|p| p[0] < p[1]),

@@ -11,13 +11,16 @@ use super::{
     OrganizationProfile, POSTING_BUDGET, PartnerWeights, Place, TEXT_CANDIDATES, TEXT_SATURATION,
     Weights,
     analysis::{Feature, Terms, analyze, each, terms},
-    explain::Detail,
+    explain::{Detail, Phrase},
     factors::{budget_factor, fields_factor, reciprocity_factor, trl_factor},
     index::{Corpus, best},
     records::Records,
 };
 use crate::{
-    domain::access::{Access, NeedView},
+    domain::{
+        access::{Access, NeedView},
+        text::Localized,
+    },
     error::{AppError, AppResult},
 };
 
@@ -32,13 +35,13 @@ pub struct Factor<N = FactorName> {
     pub value: f64,
     /// `weight × value`; contributions sum to the score.
     pub contribution: f64,
-    /// Why, in words.
-    pub detail: String,
+    /// Why, in words, in Kazakh, Russian and English.
+    pub detail: Localized,
 }
 
 impl<N> Factor<N> {
     /// A factor of `weight` on which the scored thing reaches `value` (clamped to 0..=1).
-    pub fn new(name: N, weight: f64, value: f64, detail: String) -> Self {
+    pub fn new(name: N, weight: f64, value: f64, detail: Localized) -> Self {
         let value = value.clamp(0.0, 1.0);
         Self {
             name,
@@ -489,7 +492,7 @@ impl Engine {
             .copied()
             .unwrap_or(0);
         let slots = c.capacity.max(0);
-        let hidden = || (0.5, Detail::Fixed("not shown in the teaser"));
+        let hidden = || (0.5, Detail::Fixed(Phrase::NotInTeaser));
         let values = [
             (
                 FactorName::Text,
@@ -532,7 +535,7 @@ impl Engine {
                 let words = if words.is_some() {
                     detail.words()
                 } else {
-                    String::new()
+                    Localized::default()
                 };
                 Factor::new(name, self.weights.get(name), value, words)
             })
@@ -568,7 +571,7 @@ impl Engine {
         need_words: Option<&HashMap<Feature, String>>,
     ) -> (f64, Detail) {
         if own <= 0.0 {
-            return (0.0, Detail::Fixed("the need has no text to compare"));
+            return (0.0, Detail::Fixed(Phrase::NoNeedText));
         }
         let (raw, mut shared) = self.capabilities.corpus.score_slot(need, cap_slot);
         let coverage = f64::from(raw / own);
@@ -603,11 +606,11 @@ impl Engine {
         let a = self.place(need_org);
         let b = self.place(cap_org);
         if a.science_city_id.is_some() && a.science_city_id == b.science_city_id {
-            (1.0, Detail::Fixed("same science city"))
+            (1.0, Detail::Fixed(Phrase::SameCity))
         } else if a.region_id.is_some() && a.region_id == b.region_id {
-            (0.6, Detail::Fixed("same region"))
+            (0.6, Detail::Fixed(Phrase::SameRegion))
         } else {
-            (0.2, Detail::Fixed("different regions"))
+            (0.2, Detail::Fixed(Phrase::DifferentRegions))
         }
     }
 }

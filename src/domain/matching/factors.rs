@@ -1,7 +1,10 @@
 //! The value of each factor that depends on the pair alone (fields, TRL, budget, reciprocity),
 //! in 0..=1 with the detail that explains it.
 
-use super::{CapabilityProfile, NeedProfile, explain::Detail};
+use super::{
+    CapabilityProfile, NeedProfile,
+    explain::{Detail, Phrase},
+};
 
 /// How close two FOS codes are: the same code 1, one the parent of the other 0.75, the same
 /// major field 0.5, else 0.
@@ -20,10 +23,7 @@ fn field_proximity(a: &str, b: &str) -> f64 {
 
 pub(super) fn fields_factor(need: &[String], cap: &[String]) -> (f64, Detail) {
     if need.is_empty() || cap.is_empty() {
-        return (
-            0.5,
-            Detail::Fixed("fields of science not stated on both sides"),
-        );
+        return (0.5, Detail::Fixed(Phrase::NoFields));
     }
     let mut parts = Vec::with_capacity(need.len());
     let mut total = 0.0;
@@ -41,10 +41,10 @@ pub(super) fn fields_factor(need: &[String], cap: &[String]) -> (f64, Detail) {
 
 pub(super) fn trl_factor(window: (Option<i16>, Option<i16>), trl: Option<i16>) -> (f64, Detail) {
     let Some(trl) = trl else {
-        return (0.5, Detail::Fixed("the capability states no TRL"));
+        return (0.5, Detail::Fixed(Phrase::NoTrl));
     };
     if window == (None, None) {
-        return (0.5, Detail::Fixed("the need states no TRL window"));
+        return (0.5, Detail::Fixed(Phrase::NoTrlWindow));
     }
     let (lo, hi) = (window.0.unwrap_or(1), window.1.unwrap_or(9));
     let value = if trl < lo {
@@ -68,10 +68,10 @@ pub(super) fn budget_factor(
     price: (Option<i64>, Option<i64>),
 ) -> (f64, Detail) {
     let Some(ceiling) = budget.1 else {
-        return (0.5, Detail::Fixed("the need states no budget ceiling"));
+        return (0.5, Detail::Fixed(Phrase::NoBudget));
     };
     if price == (None, None) {
-        return (0.5, Detail::Fixed("the capability states no price"));
+        return (0.5, Detail::Fixed(Phrase::NoPrice));
     }
     let low = price.0.unwrap_or(0);
     let high = price.1.unwrap_or(low);

@@ -19,13 +19,14 @@ use super::{
     Factor,
     analysis::{Query, Terms, analyze, analyze_phrases},
     engine::{Engine, capability_parts, need_parts},
+    explain::{Phrase, all},
     index::{Corpus, best},
     records::ItemProfile,
 };
 use crate::{
     domain::{
         access::{Access, NeedView},
-        text::fold,
+        text::{Localized, fold},
     },
     error::{AppError, AppResult},
 };
@@ -561,7 +562,7 @@ impl Engine {
                 let words = if explain {
                     detail(name, candidate, &evidence, shared, items, geography.1)
                 } else {
-                    String::new()
+                    Localized::default()
                 };
                 let weight = weights.iter().find(|w| w.0 == name).map_or(0.0, |w| w.1);
                 Factor::new(name, weight, value, words)
@@ -575,18 +576,18 @@ impl Engine {
         }
     }
 
-    fn geography(&self, a: i64, b: i64) -> (f64, &'static str) {
+    fn geography(&self, a: i64, b: i64) -> (f64, Phrase) {
         let (Some(a), Some(b)) = (self.organizations.get(&a), self.organizations.get(&b)) else {
-            return (0.0, "location unknown");
+            return (0.0, Phrase::LocationUnknown);
         };
         if a.place.science_city_id.is_some() && a.place.science_city_id == b.place.science_city_id {
-            (1.0, "same science city")
+            (1.0, Phrase::SameCity)
         } else if a.place.region_id.is_some() && a.place.region_id == b.place.region_id {
-            (0.75, "same region")
+            (0.75, Phrase::SameRegion)
         } else if a.country == b.country {
-            (0.5, "same country")
+            (0.5, Phrase::SameCountry)
         } else {
-            (0.0, "different countries")
+            (0.0, Phrase::DifferentCountries)
         }
     }
 
@@ -744,63 +745,125 @@ fn shared_words(need: &Query, corpus: &Corpus, slot: u32) -> Vec<String> {
     words
 }
 
-/// A factor's reason in words.
+/// A factor's reason in words, in Kazakh, Russian and English.
 fn detail(
     name: PartnerFactorName,
     candidate: &Candidate,
     evidence: &Evidence,
     shared: u32,
     items: usize,
-    place: &str,
-) -> String {
+    place: Phrase,
+) -> Localized {
     match name {
         PartnerFactorName::Text => match evidence.texts.first() {
-            None => "no record shares words with the need".to_owned(),
-            Some(best) => format!(
-                "{} record(s) share words with the need; the best covers {:.0}% of it",
-                candidate.texts.len(),
-                best.coverage * 100.0
+            None => all(
+                "бірде-бір жазбада қажеттілікпен ортақ сөз жоқ".into(),
+                "ни одна запись не имеет общих слов с потребностью".into(),
+                "no record shares words with the need".into(),
             ),
+            Some(best) => {
+                let (n, pct) = (candidate.texts.len(), best.coverage * 100.0);
+                all(
+                    format!(
+                        "{n} жазбада қажеттілікпен ортақ сөздер бар; ең үздігі оның {pct:.0}% қамтиды"
+                    ),
+                    format!(
+                        "записей с общими словами: {n}; лучшая покрывает {pct:.0}% потребности"
+                    ),
+                    format!(
+                        "{n} record(s) share words with the need; the best covers {pct:.0}% of it"
+                    ),
+                )
+            }
         },
         PartnerFactorName::History => {
-            let mut parts = Vec::new();
+            let mut parts: Vec<(String, String, String)> = Vec::new();
             if shared > 0 {
                 let years = match evidence.shared_years {
                     Some((a, b)) if a == b => format!(", {a}"),
                     Some((a, b)) => format!(", {a}–{b}"),
                     None => String::new(),
                 };
-                parts.push(format!(
-                    "worked together on {shared} portfolio item(s){years}"
+                parts.push((
+                    format!("{shared} портфолио жобасында бірге жұмыс істеген{years}"),
+                    format!("совместных записей портфолио: {shared}{years}"),
+                    format!("worked together on {shared} portfolio item(s){years}"),
                 ));
             }
             if evidence.completed_deals > 0 {
-                parts.push(format!("{} completed deal(s)", evidence.completed_deals));
+                let n = evidence.completed_deals;
+                parts.push((
+                    format!("{n} аяқталған мәміле"),
+                    format!("завершённых сделок: {n}"),
+                    format!("{n} completed deal(s)"),
+                ));
             }
             if evidence.meetings_held > 0 {
-                let advanced = match evidence.meetings_advanced {
-                    0 => String::new(),
-                    n => format!(" ({n} led to an NDA, proposal or agreement, counted twice)"),
+                let (n, advanced) = (evidence.meetings_held, evidence.meetings_advanced);
+                let (kk, ru, en) = match advanced {
+                    0 => (String::new(), String::new(), String::new()),
+                    a => (
+                        format!(
+                            " ({a} кездесу NDA-ға, ұсынысқа немесе келісімге жеткізді, екі рет есептеледі)"
+                        ),
+                        format!(
+                            " ({a} привели к NDA, предложению или соглашению и считаются дважды)"
+                        ),
+                        format!(" ({a} led to an NDA, proposal or agreement, counted twice)"),
+                    ),
                 };
-                parts.push(format!(
-                    "{} meeting(s) held{advanced}",
-                    evidence.meetings_held
+                parts.push((
+                    format!("{n} кездесу өтті{kk}"),
+                    format!("проведённых встреч: {n}{ru}"),
+                    format!("{n} meeting(s) held{en}"),
                 ));
             }
             if parts.is_empty() {
-                "no work together on record".to_owned()
-            } else {
-                format!("{}; {HISTORY_FULL} or more count in full", parts.join("; "))
+                return all(
+                    "бірлескен жұмыс тіркелмеген".into(),
+                    "совместной работы не зафиксировано".into(),
+                    "no work together on record".into(),
+                );
             }
+            let join = |pick: fn(&(String, String, String)) -> &String| {
+                parts
+                    .iter()
+                    .map(pick)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            all(
+                format!(
+                    "{}; {HISTORY_FULL} және одан көп толық есептеледі",
+                    join(|p| &p.0)
+                ),
+                format!(
+                    "{}; {HISTORY_FULL} и более засчитываются полностью",
+                    join(|p| &p.1)
+                ),
+                format!("{}; {HISTORY_FULL} or more count in full", join(|p| &p.2)),
+            )
         }
-        PartnerFactorName::Network => format!(
-            "partner of {} of your partners (weighted by how selective each is: {:.2}; 1 counts \
-             in full)",
-            candidate.network, candidate.network_strength
+        PartnerFactorName::Network => {
+            let (n, w) = (candidate.network, candidate.network_strength);
+            all(
+                format!(
+                    "сіздің {n} серіктесіңіздің серіктесі (әрқайсысының іріктелуі бойынша өлшенген: {w:.2}; 1 толық есептеледі)"
+                ),
+                format!(
+                    "партнёр {n} ваших партнёров (с учётом избирательности каждого: {w:.2}; 1 засчитывается полностью)"
+                ),
+                format!(
+                    "partner of {n} of your partners (weighted by how selective each is: {w:.2}; 1 counts in full)"
+                ),
+            )
+        }
+        PartnerFactorName::Experience => all(
+            format!("портфолиода {items} жазба бар"),
+            format!("записей в портфолио: {items}"),
+            format!("{items} portfolio item(s) on record"),
         ),
-        PartnerFactorName::Experience => {
-            format!("{items} portfolio item(s) on record")
-        }
-        PartnerFactorName::Geography => place.to_owned(),
+        PartnerFactorName::Geography => place.words(),
     }
 }

@@ -157,14 +157,21 @@ fn a_price_floor_above_the_budget_counts_nothing_and_says_so() {
     let (value, detail) =
         factors::budget_factor((None, Some(100_000_000)), (Some(150_000_000), None));
     assert_eq!(value, 0.0);
+    let words = detail.words();
     assert_eq!(
-        detail.words(),
-        "price from 1 500 000 KZT, above the budget of 1 000 000 KZT"
+        words.en.as_deref(),
+        Some("price from 1 500 000 KZT, above the budget of 1 000 000 KZT")
+    );
+    assert_eq!(
+        words.ru.as_deref(),
+        Some("цена от 1 500 000 тенге, выше бюджета 1 000 000 тенге")
     );
     let (value, detail) = factors::budget_factor(
         (None, Some(100_000_000)),
         (Some(50_000_000), Some(150_000_000)),
     );
     assert_eq!(value, 0.5);
-    assert!(detail.words().contains("50% of the range"));
+    let words = detail.words();
+    assert!(words.en.is_some_and(|w| w.contains("50% of the range")));
+    assert!(words.kk.is_some_and(|w| w.contains("ауқымның 50%")));
 }

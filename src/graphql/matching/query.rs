@@ -174,6 +174,7 @@ async fn partner_matches(
         .organizations
         .load_many(ranked.iter().map(|m| m.organization_id))
         .await?;
+    let lang = crate::graphql::request(ctx).lang;
     let mut out = Vec::with_capacity(ranked.len());
     for m in ranked {
         out.push(PartnerMatch {
@@ -190,7 +191,7 @@ async fn partner_matches(
                     weight: f.weight,
                     value: f.value,
                     contribution: f.contribution,
-                    detail: f.detail,
+                    detail: f.detail.get(lang).unwrap_or_default().to_owned(),
                 })
                 .collect(),
             evidence: PartnerEvidence(m.evidence),

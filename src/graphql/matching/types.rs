@@ -60,7 +60,8 @@ pub struct MatchFactor {
     pub value: f64,
     /// `weight × value`, in score points.
     pub contribution: f64,
-    /// Why, in words (English).
+    /// Why, in words: Kazakh, Russian or English as the request's `Accept-Language` asks
+    /// (Russian without one).
     pub detail: String,
 }
 
@@ -89,7 +90,8 @@ impl Match {
     }
 
     /// Every factor with its weight, value, contribution and reason.
-    async fn factors(&self) -> Vec<MatchFactor> {
+    async fn factors(&self, ctx: &Context<'_>) -> Vec<MatchFactor> {
+        let lang = crate::graphql::request(ctx).lang;
         self.0
             .factors
             .iter()
@@ -98,7 +100,7 @@ impl Match {
                 weight: f.weight,
                 value: f.value,
                 contribution: f.contribution,
-                detail: f.detail.clone(),
+                detail: f.detail.get(lang).unwrap_or_default().to_owned(),
             })
             .collect()
     }
@@ -146,7 +148,8 @@ pub struct PartnerFactor {
     pub value: f64,
     /// `weight × value`, in score points.
     pub contribution: f64,
-    /// Why, in words (English).
+    /// Why, in words: Kazakh, Russian or English as the request's `Accept-Language` asks
+    /// (Russian without one).
     pub detail: String,
 }
 
