@@ -15,11 +15,11 @@ use super::{
     error::http_error,
     graphiql,
     media::{self, Media},
-    viewer::unauthenticated,
+    viewer::{self, unauthenticated},
 };
 use crate::{
     auth::Viewer,
-    domain::{access::Access, text::Lang},
+    domain::access::Access,
     error::{AppError, ErrorCode},
     graphql::{Mode, RequestCtx, loaders::Loaders},
 };
@@ -117,11 +117,7 @@ pub async fn graphql(
     if !state.app.db_health.is_available() {
         return db_unavailable();
     }
-    let lang = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Lang::from_accept_language)
-        .unwrap_or(Lang::Ru);
+    let lang = viewer::lang(&headers);
     let run = async {
         // A signed token for an account that no longer exists is refused here, with 401 like
         // any other bad token, rather than served as anonymous. Almost every operation needs

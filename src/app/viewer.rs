@@ -1,15 +1,17 @@
-//! Reads the caller from the `Authorization` header: the axum extractor for [`Viewer`].
+//! Reads the caller from the request: the axum extractor for [`Viewer`] (the `Authorization`
+//! header), and the language it reads (`Accept-Language`).
 
 use std::sync::Arc;
 
 use axum::{
     extract::{FromRef, FromRequestParts},
-    http::{HeaderValue, header, request::Parts},
+    http::{HeaderMap, HeaderValue, header, request::Parts},
     response::{IntoResponse as _, Response},
 };
 
 use crate::{
     auth::{Viewer, jwt::JwtKeys},
+    domain::text::Lang,
     error::AppError,
 };
 
@@ -45,6 +47,16 @@ pub(super) fn bearer(value: &str) -> Option<&str> {
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))
         .map(str::trim)
+}
+
+/// The language the request's `Accept-Language` names first, Russian without one (the
+/// language every user of the platform reads).
+pub(super) fn lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or(Lang::Ru)
 }
 
 /// A 401 whose body is a GraphQL response, so GraphQL clients can read `extensions.code`.

@@ -34,13 +34,16 @@ use axum::{
         ConnectInfo, State, WebSocketUpgrade,
         ws::{CloseFrame, Message, close_code},
     },
-    http::StatusCode,
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse as _, Response},
 };
 use serde_json::Value;
 use tokio::sync::watch;
 
-use super::{AppState, viewer::bearer};
+use super::{
+    AppState,
+    viewer::{self, bearer},
+};
 use crate::{
     auth::Viewer,
     domain::{Services, access::Access, text::Lang},
@@ -141,9 +144,13 @@ impl Drop for Held {
 pub async fn graphql_ws(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    // The upgrade request's `Accept-Language` (a browser sends its own) sets the language of
+    // the connection's explanations, as over HTTP.
+    let lang = viewer::lang(&headers);
     let connections = state.connections.clone();
     if *connections.closing.borrow() {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
@@ -173,7 +180,7 @@ pub async fn graphql_ws(
             let (mut sink, stream) = socket.split();
             let serve = GraphQLWebSocket::new_with_pair(&mut sink, stream, schema, protocol)
                 .on_connection_init(move |payload| async move {
-                    let (data, account) = connection_init(&services, window, payload).await?;
+                    let (data, account) = connection_init(&services, window, lang, payload).await?;
                     if let Some(account) = account {
                         if !take(&slot.connections.by_account, account, PER_ACCOUNT) {
                             return Err(AppError::Forbidden(format!(
@@ -221,6 +228,7 @@ pub async fn graphql_ws(
 async fn connection_init(
     services: &Arc<Services>,
     window: Duration,
+    lang: Lang,
     payload: Value,
 ) -> async_graphql::Result<(Data, Option<i64>)> {
     let mut data = Data::default();
@@ -232,7 +240,7 @@ async fn connection_init(
             .and_then(|(_, v)| v.as_str().map(str::to_owned))
     });
     let Some(header) = token else {
-        data.insert(RequestCtx::connection(Viewer::Anonymous, Lang::Ru));
+        data.insert(RequestCtx::connection(Viewer::Anonymous, lang));
         return Ok((data, None));
     };
     let token = bearer(&header).ok_or(AppError::Unauthenticated(
@@ -241,7 +249,7 @@ async fn connection_init(
     let (user_id, expires_at) = services.tokens.jwt.verify_until(token)?;
     // The account must exist and be active now; every delivery checks again.
     Access::load(&services.db, user_id).await?;
-    data.insert(RequestCtx::connection(Viewer::User(user_id), Lang::Ru));
+    data.insert(RequestCtx::connection(Viewer::User(user_id), lang));
     data.insert(Subscriber::new(user_id, expires_at));
     Ok((data, Some(user_id)))
 }

@@ -466,7 +466,7 @@ async fn graphiql_renders_in_a_browser_in_development_mode_only() {
     };
     let dir = tempfile::tempdir().expect("temporary directory");
     let (_server, base) = start_with(dir.path(), &["--dev"]).await;
-    let dom = dump_dom(chromium, format!("{base}/graphql")).await;
+    let dom = dump_dom(chromium, format!("{base}/graphql"), true).await;
     assert!(
         dom.contains("graphiql-container"),
         "GraphiQL did not render:\n{}",

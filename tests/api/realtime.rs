@@ -14,7 +14,7 @@ use tokio_tungstenite::{
     tungstenite::{Message, client::IntoClientRequest as _, http::HeaderValue},
 };
 
-use crate::helpers::{Backend, JWT_SECRET, Reply, TestApp, bins};
+use crate::helpers::{Backend, JWT_SECRET, PgDatabase, Reply, TestApp, bins};
 
 const MEETINGS: &str = "subscription($s: ID!, $after: String) { meetingUpdated(sessionId: $s, after: $after) { cursor change meeting { id status } } }";
 const ALERTS: &str = "subscription($n: ID!) { matchAlert(needId: $n, minScore: 1) { cursor match { score capability { id } need { id } } } }";
@@ -36,8 +36,18 @@ impl Ws {
 
     /// Opens a connection to the server at `base` (`http://host:port`) without signing in.
     pub(crate) async fn open_at(base: &str) -> Ws {
+        Ws::open_in(base, None).await
+    }
+
+    /// Opens a connection whose upgrade request names `lang` in `Accept-Language`.
+    async fn open_in(base: &str, lang: Option<&'static str>) -> Ws {
         let url = format!("{}/graphql/ws", base.replace("http://", "ws://"));
         let mut request = url.into_client_request().expect("request");
+        if let Some(lang) = lang {
+            request
+                .headers_mut()
+                .insert("Accept-Language", HeaderValue::from_static(lang));
+        }
         request.headers_mut().insert(
             "Sec-WebSocket-Protocol",
             HeaderValue::from_static("graphql-transport-ws"),
@@ -390,7 +400,13 @@ async fn postgres_a_change_on_one_replica_reaches_a_subscriber_of_another() {
     else {
         return;
     };
-    let a = TestApp::spawn(backend).await;
+    // A database of its own: the test kills every listening connection on it, which must not
+    // reach other tests' services.
+    let Backend::Postgres(base_url) = backend else {
+        unreachable!("a PostgreSQL backend")
+    };
+    let database = PgDatabase::create(&base_url, "kopir_replicas").await;
+    let a = TestApp::spawn(Backend::Postgres(database.url.clone())).await;
     let b = a.replica().await;
     let w = world(&a).await;
     let mut ws = Ws::connect(&b, Some(&w.tokens[1])).await;
@@ -406,7 +422,8 @@ async fn postgres_a_change_on_one_replica_reaches_a_subscriber_of_another() {
     let killed = a
         .count(
             "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
-             WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+             WHERE query LIKE 'LISTEN%' AND datname = current_database() \
+             AND pid <> pg_backend_pid()",
         )
         .await;
     assert!(
@@ -471,6 +488,7 @@ async fn postgres_a_change_on_one_replica_reaches_a_subscriber_of_another() {
         .map(|p| &p["organization"]["id"])
         .collect();
     assert!(ranked.contains(&&json!(w.orgs[2])), "{ranked:?}");
+    database.drop_now().await;
 }
 
 /// Waits up to a second, asking `b` nothing, for its matching index to reflect every write
@@ -500,7 +518,12 @@ async fn postgres_a_thousand_events_across_two_replicas_arrive_exactly_once() {
     else {
         return;
     };
-    let a = std::sync::Arc::new(TestApp::spawn(backend).await);
+    // A database of its own: the test kills every listening connection on it.
+    let Backend::Postgres(base_url) = backend else {
+        unreachable!("a PostgreSQL backend")
+    };
+    let database = PgDatabase::create(&base_url, "kopir_thousand").await;
+    let a = std::sync::Arc::new(TestApp::spawn(Backend::Postgres(database.url.clone())).await);
     let b = std::sync::Arc::new(a.replica().await);
     let w = std::sync::Arc::new(world(&a).await);
     // (replica, account, expected events): the organiser on each replica, organisation 1 on B.
@@ -586,7 +609,8 @@ async fn postgres_a_thousand_events_across_two_replicas_arrive_exactly_once() {
     let killed = a
         .count(
             "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
-             WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+             WHERE query LIKE 'LISTEN%' AND datname = current_database() \
+             AND pid <> pg_backend_pid()",
         )
         .await;
     assert!(killed >= 2, "both replicas listen ({killed} ended)");
@@ -615,6 +639,7 @@ async fn postgres_a_thousand_events_across_two_replicas_arrive_exactly_once() {
             "subscriber {who}: in cursor order, no repeats"
         );
     }
+    database.drop_now().await;
 }
 
 async fn cancel(app: &TestApp, w: &World, m: &str) {
@@ -666,6 +691,28 @@ async fn a_capability_that_matches_raises_an_alert(app: TestApp) {
     assert_eq!(found["need"]["id"], json!(need));
     assert!(found["score"].as_f64().expect("score") >= 1.0);
     assert!(owner.event(QUIET).await.is_none(), "only the one");
+
+    // Explained in the language the connection's upgrade request named.
+    let mut kazakh = Ws::open_in(&app.base, Some("kk")).await;
+    kazakh.init(Some(&w.tokens[0])).await;
+    assert_eq!(
+        kazakh.message(SOON).await.expect("ack")["type"],
+        "connection_ack"
+    );
+    kazakh
+        .subscribe("1", "subscription($n: ID!) { matchAlert(needId: $n, minScore: 1) { match { factors { name detail } } } }", json!({ "n": need }))
+        .await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    post_capability(&app, &w, 1, true).await;
+    let alert = kazakh.event(SOON).await.expect("an alert");
+    let factors = alert["data"]["matchAlert"]["match"]["factors"]
+        .as_array()
+        .expect("factors");
+    let trl = factors.iter().find(|f| f["name"] == "TRL").expect("TRL");
+    assert_eq!(
+        trl["detail"], "мүмкіндіктің TRL деңгейі көрсетілмеген",
+        "{alert}"
+    );
 }
 
 /// An account holds at most `PER_ACCOUNT` connections (one more is refused at sign-in, and a
