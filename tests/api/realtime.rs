@@ -419,17 +419,7 @@ async fn postgres_a_change_on_one_replica_reaches_a_subscriber_of_another() {
 
     // Kill the listening connections: a notification sent while B reconnects is lost, and B
     // reads the outbox from its cursor once it is back, so the next event still arrives.
-    let killed = a
-        .count(
-            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
-             WHERE query LIKE 'LISTEN%' AND datname = current_database() \
-             AND pid <> pg_backend_pid()",
-        )
-        .await;
-    assert!(
-        killed >= 2,
-        "both replicas listen ({killed} listeners ended)"
-    );
+    kill_listeners(&a).await;
     cancel(&a, &w, &m).await;
     let event = ws
         .event(SOON)
@@ -489,6 +479,22 @@ async fn postgres_a_change_on_one_replica_reaches_a_subscriber_of_another() {
         .collect();
     assert!(ranked.contains(&&json!(w.orgs[2])), "{ranked:?}");
     database.drop_now().await;
+}
+
+/// Ends every LISTEN connection on `app`'s database (the test's own), asserting that both
+/// replicas were listening: notifications sent until they reconnect are lost.
+async fn kill_listeners(app: &TestApp) {
+    let killed = app
+        .count(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE query LIKE 'LISTEN%' AND datname = current_database() \
+             AND pid <> pg_backend_pid()",
+        )
+        .await;
+    assert!(
+        killed >= 2,
+        "both replicas listen ({killed} listeners ended)"
+    );
 }
 
 /// Waits up to a second, asking `b` nothing, for its matching index to reflect every write
@@ -606,14 +612,7 @@ async fn postgres_a_thousand_events_across_two_replicas_arrive_exactly_once() {
     while produced.load(std::sync::atomic::Ordering::SeqCst) < EVENTS / 3 {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    let killed = a
-        .count(
-            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
-             WHERE query LIKE 'LISTEN%' AND datname = current_database() \
-             AND pid <> pg_backend_pid()",
-        )
-        .await;
-    assert!(killed >= 2, "both replicas listen ({killed} ended)");
+    kill_listeners(&a).await;
     let mut party = 0;
     let mut total = 0;
     for worker in workers {
