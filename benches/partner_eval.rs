@@ -9,8 +9,8 @@
 //! `cargo bench --bench partner_eval -- [DATA_FOLDER] [QUERIES_FILE]` (default: the energy
 //! variant and its dev queries). Metrics follow the data's README: binary gains, the ranking
 //! restricted to the candidate pool. With `KOPIR_EVAL_DUMP=FILE`, every query's top 300 (in
-//! the pool) is written with its factor values and the baselines' signals, one JSON line per
-//! query, for fitting weights offline.
+//! the pool) is written with its PIC, factor values and the baselines' signals, one JSON line
+//! per query with its company's PIC, for fitting weights and trying new signals offline.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -544,6 +544,7 @@ async fn main() -> anyhow::Result<()> {
                     in_pool.contains(pic).then(|| {
                         let v: Vec<f64> = m.factors.iter().map(|f| f.value).collect();
                         json!({
+                            "pic": pic,
                             "relevant": q.relevant.iter().any(|r| r == pic),
                             "values": v,
                             "shared": shared.get(&(company, pic)).copied().unwrap_or(0),
@@ -557,7 +558,7 @@ async fn main() -> anyhow::Result<()> {
             writeln!(
                 out,
                 "{}",
-                json!({ "relevant": q.relevant.len(), "rows": rows })
+                json!({ "company": company, "relevant": q.relevant.len(), "rows": rows })
             )?;
         }
     }

@@ -22,14 +22,7 @@ fn persisted(hash: &str) -> Value {
 }
 
 async fn post(app: &TestApp, body: Value) -> (StatusCode, Value) {
-    let response = app
-        .client
-        .post(format!("{}/graphql", app.base))
-        .json(&body)
-        .send()
-        .await
-        .expect("POST");
-    (response.status(), response.json().await.expect("JSON"))
+    app.post_json(None, body).await
 }
 
 fn code(body: &Value) -> &str {

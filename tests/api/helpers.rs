@@ -310,6 +310,20 @@ impl TestApp {
         post(&self.client, &self.base, token, query, variables).await
     }
 
+    /// Posts `body` as a GraphQL request as it is (operation names, extensions, …), optionally
+    /// with a bearer token.
+    pub async fn post_json(&self, token: Option<&str>, body: Value) -> (StatusCode, Value) {
+        let mut request = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("POST");
+        (response.status(), response.json().await.expect("JSON body"))
+    }
+
     /// Posts a GraphQL request asking for answers in `lang` (`Accept-Language`).
     pub async fn gql_in(
         &self,

@@ -17,6 +17,7 @@ mod import;
 mod infrastructure;
 mod limits;
 mod matching;
+mod operations;
 mod organizations;
 mod outcomes;
 mod pagination;

@@ -104,10 +104,17 @@ impl InfrastructureQuery {
             (None, Some(code)) => {
                 Scope::Region(regions::resolve(db, "regionCode", &code).await?.id)
             }
-            _ => {
+            (Some(_), Some(_)) => {
                 return Err(AppError::invalid(
                     "scienceCityId",
                     "name a science city or a region, not both",
+                )
+                .into());
+            }
+            (None, None) => {
+                return Err(AppError::invalid(
+                    "scienceCityId",
+                    "name a science city (scienceCityId) or a region (regionCode)",
                 )
                 .into());
             }
