@@ -7,6 +7,7 @@ pub mod connection;
 pub mod deals;
 pub mod documents;
 mod error;
+pub use error::localize;
 pub mod ids;
 pub mod indicators;
 pub mod infrastructure;

@@ -20,8 +20,9 @@ use super::{
 use crate::{
     auth::Viewer,
     domain::access::Access,
+    domain::text::Lang,
     error::{AppError, ErrorCode},
-    graphql::{Mode, RequestCtx, loaders::Loaders},
+    graphql::{Mode, RequestCtx, loaders::Loaders, localize},
 };
 
 /// `GET /graphql`: GraphiQL for a browser in development mode, else a query. Anything but a
@@ -117,7 +118,8 @@ pub async fn graphql(
     if !state.app.db_health.is_available() {
         return db_unavailable();
     }
-    let lang = viewer::lang(&headers);
+    let asked = viewer::asked_lang(&headers);
+    let lang = asked.unwrap_or(Lang::Ru);
     let run = async {
         // A signed token for an account that no longer exists is refused here, with 401 like
         // any other bad token, rather than served as anonymous. Almost every operation needs
@@ -134,11 +136,16 @@ pub async fn graphql(
         let request = request
             .data(ctx)
             .data(Loaders::new(&state.app.services, state.app.loader_window));
-        let response = if method == Method::GET {
+        let mut response = if method == Method::GET {
             state.read_only.execute(request).await
         } else {
             state.schema.execute(request).await
         };
+        // Error messages follow a language the client asked for; without one they stay
+        // English, the language of the contract and of the logs.
+        if let Some(lang @ (Lang::Kk | Lang::Ru)) = asked {
+            localize(&mut response.errors, lang);
+        }
         let busy = busy_for(&response);
         let response = media::answer(&response, media);
         match busy {

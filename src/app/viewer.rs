@@ -52,11 +52,15 @@ pub(super) fn bearer(value: &str) -> Option<&str> {
 /// The language the request's `Accept-Language` names first, Russian without one (the
 /// language every user of the platform reads).
 pub(super) fn lang(headers: &HeaderMap) -> Lang {
+    asked_lang(headers).unwrap_or(Lang::Ru)
+}
+
+/// The language `Accept-Language` names, if it names one Kopir writes in.
+pub(super) fn asked_lang(headers: &HeaderMap) -> Option<Lang> {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::from_accept_language)
-        .unwrap_or(Lang::Ru)
 }
 
 /// A 401 whose body is a GraphQL response, so GraphQL clients can read `extensions.code`.

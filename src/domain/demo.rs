@@ -2,9 +2,9 @@
 //! against from the first minute. Three science cities, the real universities of
 //! `demo/universities.csv`, R&D sites, a Management Company, investors, enterprises with valid
 //! (synthetic) BINs, needs and the capabilities that answer them in Kazakh, Russian and
-//! English, shared projects, a brokerage session with meetings in every state that a session
-//! yet to come can hold, deals in every stage with their financing, infrastructure projects with
-//! their financing, and demo targets for the indicators.
+//! English, shared projects (one members-only), a brokerage session with meetings in every
+//! state that a session yet to come can hold, deals in every stage with their financing,
+//! infrastructure projects with their financing, and demo targets for the indicators.
 //!
 //! Everything goes through the same domain functions as the API, so the demo obeys every rule
 //! the API does. The content is fixed; dates are relative to the day of seeding (a session two
@@ -566,7 +566,9 @@ pub async fn seed(services: &Services) -> AppResult<Seeded> {
         matched.push((owner, provider, need.id, capability.id));
     }
 
-    // Shared past work: the first four enterprises each did a project with their university.
+    // Shared past work: the first four enterprises each did a project with their university;
+    // the fourth is members-only, so it counts for matching while only the two parties (and
+    // platform admins) read it.
     for (i, ((owner, provider, _, _), pair)) in matched.iter().zip(pairs()).enumerate().take(4) {
         portfolio::add(
             db,
@@ -587,7 +589,7 @@ pub async fn seed(services: &Services) -> AppResult<Seeded> {
                 keywords: Vec::new(),
                 source: Some("kopir-demo".into()),
                 external_id: Some(format!("demo-project-{i}")),
-                members_only: false,
+                members_only: i == 3,
                 participants: vec![
                     portfolio::Participant {
                         organization_id: *provider,
@@ -605,6 +607,9 @@ pub async fn seed(services: &Services) -> AppResult<Seeded> {
 
     world
         .session(mc_user, mc, cities[2], &matched, &ent, &uni)
+        .await?;
+    world
+        .past_session(mc_user, mc, cities[1], &matched, &ent, &uni)
         .await?;
     world.deals(&ent, &matched, &investors, cities[0]).await?;
     world
@@ -783,6 +788,165 @@ impl World<'_> {
         )
         .await?;
         meetings::cancel(db, uni, rules, cancelled.id).await?;
+        Ok(())
+    }
+
+    /// A session held a month ago, whose meetings show what happens after one: held (both
+    /// parties say so, an NDA signed), a no-show, a disputed one, one awaiting reports, and a
+    /// request left unanswered until the session ended (expired).
+    ///
+    /// The API books only what is still to come, so the session is written as a coming one
+    /// through the domain like everything else and then moved back 30 days, with its meetings'
+    /// timestamps — the one step here the API cannot take. The reports are then made through
+    /// the domain, as parties would make them after the session.
+    async fn past_session(
+        &self,
+        mc_user: i64,
+        mc: i64,
+        city: i64,
+        matched: &[(i64, i64, i64, i64)],
+        ent: &Access,
+        uni: &Access,
+    ) -> AppResult<()> {
+        use entity::{
+            meeting,
+            meeting_report::{Attendance, MeetingOutcome},
+            session,
+        };
+        use sea_orm::{ActiveModelTrait as _, IntoActiveModel as _, Set};
+
+        let db = &self.services.db;
+        let rules = &self.services.meetings;
+        let mc_access = Access::load(db, mc_user).await?;
+        let day = Utc::now().date_naive() + Duration::days(1);
+        // 10:00 in Kurchatov (UTC+5).
+        let starts_at = Utc.from_utc_datetime(&day.and_hms_opt(5, 0, 0).unwrap_or_default());
+        let past = sessions::create(
+            db,
+            &mc_access,
+            sessions::NewSession {
+                title: text(
+                    "Ядролық технологиялар: серіктестер күні",
+                    "Ядерные технологии: день партнёров",
+                    "Nuclear technologies: partners' day",
+                ),
+                themes: vec!["2.7".into(), "1.3".into()],
+                venue_organization_id: mc,
+                science_city_id: Some(city),
+                starts_at,
+                ends_at: starts_at + Duration::hours(4),
+                time_zone: Some("Asia/Almaty".into()),
+                slot_minutes: 30,
+                tables: 6,
+                capacity: 30,
+                registration_deadline: None,
+            },
+        )
+        .await?;
+        // The first five pairs: their universities are the demo university officer's.
+        for &(owner, provider, _, _) in &matched[..5] {
+            sessions::register(db, ent, past.id, owner, None).await?;
+            sessions::register(db, uni, past.id, provider, None).await?;
+        }
+        let mut ids = Vec::new();
+        for (i, &(owner, provider, need, capability)) in matched.iter().enumerate().take(5) {
+            let m = meetings::request(
+                db,
+                ent,
+                &self.services.matcher,
+                rules,
+                meetings::NewMeeting {
+                    session_id: past.id,
+                    from: owner,
+                    to: provider,
+                    need_id: Some(need),
+                    capability_id: Some(capability),
+                    message: None,
+                },
+            )
+            .await?;
+            // The last request is never answered.
+            if i < 4 {
+                meetings::respond(db, uni, m.id, rules, true, None).await?;
+                meetings::book(db, uni, m.id, i as i32, Some(i as i32 + 1)).await?;
+            }
+            ids.push(m.id);
+        }
+
+        let back = Duration::days(30);
+        let mut row = session::Entity::find_by_id(past.id)
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::missing_row("demo session"))?
+            .into_active_model();
+        for at in [
+            &mut row.starts_at,
+            &mut row.ends_at,
+            &mut row.registration_deadline,
+            &mut row.created_at,
+            &mut row.updated_at,
+        ] {
+            if let sea_orm::ActiveValue::Unchanged(t) = at {
+                *at = Set(*t - back);
+            }
+        }
+        row.update(db).await?;
+        for m in meeting::Entity::find()
+            .filter(meeting::Column::SessionId.eq(past.id))
+            .all(db)
+            .await?
+        {
+            let (created, updated) = (m.created_at, m.updated_at);
+            let mut m = m.into_active_model();
+            m.created_at = Set(created - back);
+            m.updated_at = Set(updated - back);
+            m.update(db).await?;
+        }
+
+        // Held, by both; a no-show; disputed; the fourth awaits its reports.
+        let report = |meeting_id, org, attendance, outcome| meetings::NewReport {
+            meeting_id,
+            organization_id: Some(org),
+            attendance,
+            outcome,
+            note: None,
+        };
+        let (a, b) = (matched[0], matched[1]);
+        let c = matched[2];
+        for (access, r) in [
+            (
+                ent,
+                report(
+                    ids[0],
+                    a.0,
+                    Attendance::Held,
+                    Some(MeetingOutcome::NdaSigned),
+                ),
+            ),
+            (
+                uni,
+                report(
+                    ids[0],
+                    a.1,
+                    Attendance::Held,
+                    Some(MeetingOutcome::NdaSigned),
+                ),
+            ),
+            (ent, report(ids[1], b.0, Attendance::NoShow, None)),
+            (uni, report(ids[1], b.1, Attendance::NoShow, None)),
+            (
+                ent,
+                report(
+                    ids[2],
+                    c.0,
+                    Attendance::Held,
+                    Some(MeetingOutcome::FollowUpPlanned),
+                ),
+            ),
+            (uni, report(ids[2], c.1, Attendance::NoShow, None)),
+        ] {
+            meetings::report(db, access, r).await?;
+        }
         Ok(())
     }
 

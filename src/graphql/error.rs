@@ -1,9 +1,16 @@
 //! The GraphQL face of [`AppError`]: `extensions.code`, and `field` and `reason` where the input
 //! is at fault. The source of an internal error is logged here and never sent.
 
-use async_graphql::ErrorExtensions as _;
+use async_graphql::{ErrorExtensions as _, ServerError, Value};
+use strum::IntoEnumIterator as _;
 
-use crate::error::AppError;
+use crate::{
+    domain::text::Lang,
+    error::{AppError, ErrorCode, Reason},
+};
+
+mod words;
+use words::{code_sentence, reason_sentence};
 
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
@@ -27,5 +34,38 @@ impl From<AppError> for async_graphql::Error {
                 ext.set("retryAfter", seconds);
             }
         })
+    }
+}
+
+/// Puts the messages of coded errors into `lang` for a client that asked for Kazakh or Russian
+/// (`Accept-Language`), keeping the English original, which may say more, as
+/// `extensions.detail`. Errors without a code (a document that does not parse or validate) are
+/// for the developer writing the query and stay as they are.
+pub fn localize(errors: &mut [ServerError], lang: Lang) {
+    let named = |ext: &async_graphql::ErrorExtensionValues, key: &str| match ext.get(key) {
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    for error in errors {
+        let Some(ext) = error.extensions.as_mut() else {
+            continue;
+        };
+        let Some(code) =
+            named(ext, "code").and_then(|code| ErrorCode::iter().find(|c| c.as_str() == code))
+        else {
+            continue;
+        };
+        let reason = named(ext, "reason")
+            .and_then(|reason| Reason::iter().find(|r| r.as_str() == reason))
+            .and_then(|reason| reason_sentence(reason, lang));
+        let field = named(ext, "field");
+        let Some(sentence) = reason
+            .map(str::to_owned)
+            .or_else(|| code_sentence(code, lang, field.as_deref()))
+        else {
+            continue;
+        };
+        let english = std::mem::replace(&mut error.message, sentence);
+        ext.set("detail", english);
     }
 }

@@ -1,5 +1,6 @@
-//! Reference classifications: OECD fields of science and TRL levels.
+//! Reference classifications: OECD fields of science, TRL levels and enum labels.
 
+mod labels;
 mod query;
 pub mod types;
 

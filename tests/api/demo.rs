@@ -53,6 +53,58 @@ async fn seeding_twice_gives_one_world(app: TestApp) {
         meetings, 5,
         "requested, accepted, declined, booked, cancelled"
     );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM portfolio_item WHERE members_only")
+            .await,
+        1,
+        "one members-only item"
+    );
+    // The past session's meetings show every verdict and an expired request, to the organiser.
+    let mc = app
+        .login("mc@demo.kopir.kz", demo::PASSWORD)
+        .await
+        .data("/login/accessToken")
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let sessions = app
+        .gql(
+            Some(&mc),
+            "{ sessions(first: 10) { nodes { endsAt meetings { status verdict } } } }",
+            json!({}),
+        )
+        .await;
+    let ended: Vec<&serde_json::Value> = sessions
+        .data("/sessions/nodes")
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .filter(|s| s["endsAt"].as_str() < Some(&chrono::Utc::now().to_rfc3339()))
+        .collect();
+    assert_eq!(ended.len(), 1, "{:#}", sessions.body);
+    let mut seen: Vec<String> = ended[0]["meetings"]
+        .as_array()
+        .expect("meetings")
+        .iter()
+        .map(|m| {
+            format!(
+                "{}/{}",
+                m["status"].as_str().unwrap_or("-"),
+                m["verdict"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "BOOKED/AWAITING_REPORTS",
+            "BOOKED/DISPUTED",
+            "BOOKED/HELD",
+            "BOOKED/NOT_HELD",
+            "EXPIRED/-"
+        ]
+    );
     let stages = app.count("SELECT COUNT(DISTINCT stage) FROM deal").await;
     assert_eq!(stages, 6);
     assert_eq!(

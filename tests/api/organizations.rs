@@ -264,6 +264,39 @@ async fn members_join_by_invitation_and_the_last_admin_stays(app: TestApp) {
     let role = "mutation($org: ID!, $user: ID!, $role: MembershipRole!) { changeMemberRole(input: { organizationId: $org, userId: $user, role: $role }) { membership { role } } }";
     let refused = app.gql(Some(&owner), leave, json!({ "org": org })).await;
     assert_eq!(reason(&refused), Some("LAST_ADMIN"));
+    // Without Accept-Language the message is English; a client that asks for Kazakh or
+    // Russian reads it in that language, the English original kept as `detail`, the code and
+    // reason unchanged.
+    let english = refused.body["errors"][0]["message"].clone();
+    assert!(english.as_str().is_some_and(|m| m.is_ascii()), "{english}");
+    for (lang, words) in [
+        ("kk", "Ұйым әкімшісіз қалар еді."),
+        (
+            "ru-RU,ru;q=0.9",
+            "Организация осталась бы без администратора.",
+        ),
+    ] {
+        let refused = app
+            .gql_in(lang, Some(&owner), leave, json!({ "org": org }))
+            .await;
+        assert_eq!(reason(&refused), Some("LAST_ADMIN"));
+        let error = &refused.body["errors"][0];
+        assert_eq!(error["message"], words, "{lang}");
+        assert_eq!(error["extensions"]["detail"], english, "{lang}");
+    }
+    let unknown = app
+        .gql_in(
+            "kk",
+            Some(&owner),
+            leave,
+            json!({ "org": "T3JnYW5pemF0aW9uOjk5OTk5" }),
+        )
+        .await;
+    assert_eq!(unknown.error_code(), "NOT_FOUND", "{:#}", unknown.body);
+    assert_eq!(
+        unknown.body["errors"][0]["message"],
+        "«organizationId» өрісінде көрсетілген нысан табылмады."
+    );
     let refused = app
         .gql(
             Some(&owner),

@@ -142,3 +142,83 @@ fn the_readme_lists_every_error_code_and_reason() {
         .collect();
     assert!(missing.is_empty(), "not in the README: {missing:?}");
 }
+
+/// Every value of every enum in the schema has a label in Kazakh, Russian and English, in
+/// schema order, with `text` following `Accept-Language`; nothing is labelled that the schema
+/// does not have.
+#[tokio::test]
+async fn every_enum_value_has_a_label_in_three_languages() {
+    use async_graphql::parser::types::TypeKind;
+    use serde_json::json;
+
+    use crate::helpers::{Backend, TestApp};
+
+    let mut expected: Vec<(String, Vec<String>)> = crate::helpers::schema_types()
+        .into_iter()
+        .filter_map(|t| match t.kind {
+            TypeKind::Enum(e) => Some((
+                t.name.node.to_string(),
+                e.values
+                    .iter()
+                    .map(|v| v.node.value.node.to_string())
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    expected.sort();
+
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let reply = app
+        .gql_in(
+            "kk",
+            None,
+            "{ taxonomy { enumLabels { name values { value label { kk ru en text } } } } }",
+            json!({}),
+        )
+        .await;
+    let labels = reply.data("/taxonomy/enumLabels").as_array().expect("list");
+    let mut found: Vec<(String, Vec<String>)> = Vec::new();
+    for e in labels {
+        let name = e["name"].as_str().expect("name").to_owned();
+        let mut values = Vec::new();
+        for v in e["values"].as_array().expect("values") {
+            let label = &v["label"];
+            let texts: Vec<&str> = ["kk", "ru", "en"]
+                .iter()
+                .map(|lang| label[*lang].as_str().unwrap_or_default())
+                .collect();
+            assert!(
+                texts.iter().all(|t| !t.trim().is_empty()),
+                "{name}.{}: {label}",
+                v["value"]
+            );
+            assert_eq!(label["text"], label["kk"], "text follows Accept-Language");
+            values.push(v["value"].as_str().expect("value").to_owned());
+        }
+        found.push((name, values));
+    }
+    assert_eq!(found, expected);
+
+    let some = app
+        .gql_in(
+            "ru",
+            None,
+            "{ taxonomy { enumLabels(enums: [\"DealStage\"]) { name values { value label { text } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        some.data("/taxonomy/enumLabels/0/values/2/label/text"),
+        "Подписана"
+    );
+    let unknown = app
+        .gql(
+            None,
+            "{ taxonomy { enumLabels(enums: [\"Stage\"]) { name } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(unknown.error_code(), "BAD_USER_INPUT");
+    assert_eq!(unknown.error_field(), Some("enums"));
+}

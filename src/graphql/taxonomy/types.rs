@@ -1,8 +1,9 @@
-//! Reference classifications: fields of science and TRL levels.
+//! Reference classifications: fields of science, TRL levels and the labels of enum values.
 
 use async_graphql::{Context, Object, Result};
 use entity::{field_of_science, trl_level};
 
+use super::labels::{EnumLabels, labels};
 use crate::{
     domain::{taxonomy, text::Localized},
     graphql::{
@@ -75,5 +76,18 @@ impl Taxonomy {
     async fn trl_levels(&self, ctx: &Context<'_>) -> Result<Vec<TrlLevel>> {
         let rows = taxonomy::trl_levels(&services(ctx)?.db).await?;
         Ok(rows.into_iter().map(TrlLevel).collect())
+    }
+
+    /// The label to show for each value of the schema's enums, in Kazakh, Russian and English
+    /// (`text` follows `Accept-Language`): `DealStage.SIGNED` is «Подписана». Every enum, by
+    /// name, unless `enums` names some; an unknown name is `BAD_USER_INPUT`.
+    async fn enum_labels(
+        &self,
+        #[graphql(
+            desc = "Enum names, e.g. `[\"DealStage\", \"MeetingStatus\"]`; all when absent."
+        )]
+        enums: Option<Vec<String>>,
+    ) -> Result<Vec<EnumLabels>> {
+        Ok(labels(enums.as_deref())?)
     }
 }
