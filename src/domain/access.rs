@@ -9,6 +9,7 @@ use entity::{
 };
 use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _};
 
+use super::batch::Keyed;
 use crate::error::{AppError, AppResult};
 
 /// The caller and what they may do.
@@ -36,7 +37,8 @@ pub enum NeedView {
 impl Access {
     /// Loads a signed-in user's access. A token for a user who no longer exists is refused.
     pub async fn load(db: &impl ConnectionTrait, user_id: i64) -> AppResult<Access> {
-        let user = user_account::Entity::find_by_id(user_id)
+        let user = <user_account::Entity as Keyed>::readable()
+            .filter(user_account::Column::Id.eq(user_id))
             .one(db)
             .await?
             .ok_or(AppError::Unauthenticated("the account no longer exists"))?;

@@ -10,7 +10,10 @@ use entity::{
     portfolio_item, portfolio_participant, region, science_city, session, session_registration,
     user_account,
 };
-use sea_orm::{ColumnTrait as _, ConnectionTrait, EntityTrait, QueryFilter as _, QueryOrder as _};
+use sea_orm::{
+    ColumnTrait as _, ConnectionTrait, EntityTrait, Iterable as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _, Select, sea_query::Expr,
+};
 
 use crate::error::AppResult;
 
@@ -20,6 +23,10 @@ pub trait Keyed: EntityTrait {
     fn key_column() -> Self::Column;
     /// The key of a row.
     fn key(model: &Self::Model) -> i64;
+    /// What a read by key selects: the whole row, unless the entity holds a secret.
+    fn readable() -> Select<Self> {
+        Self::find()
+    }
 }
 
 macro_rules! keyed {
@@ -44,9 +51,26 @@ keyed!(
     portfolio_item,
     region,
     science_city,
-    session,
-    user_account
+    session
 );
+
+impl Keyed for user_account::Entity {
+    fn key_column() -> Self::Column {
+        user_account::Column::Id
+    }
+    fn key(model: &Self::Model) -> i64 {
+        model.id
+    }
+    /// Users as the API shows them: the password hash is never read (an empty string stands in
+    /// for it), so a page of members does not move every member's secret out of the database.
+    fn readable() -> Select<Self> {
+        use user_account::Column as C;
+        Self::find()
+            .select_only()
+            .columns(C::iter().filter(|c| !matches!(c, C::PasswordHash)))
+            .column_as(Expr::val(""), C::PasswordHash)
+    }
+}
 
 /// An entity whose rows belong to a parent row, read grouped by parent.
 pub trait Child: EntityTrait {
@@ -92,7 +116,7 @@ pub async fn by_id<E: Keyed>(
     db: &impl ConnectionTrait,
     keys: &[i64],
 ) -> AppResult<HashMap<i64, E::Model>> {
-    let rows = E::find()
+    let rows = E::readable()
         .filter(E::key_column().is_in(keys.iter().copied()))
         .all(db)
         .await?;

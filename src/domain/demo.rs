@@ -2,8 +2,9 @@
 //! against from the first minute. Three science cities, the real universities of
 //! `demo/universities.csv`, R&D sites, a Management Company, investors, enterprises with valid
 //! (synthetic) BINs, needs and the capabilities that answer them in Kazakh, Russian and
-//! English, shared projects (one members-only), a brokerage session with meetings in every
-//! state that a session yet to come can hold, deals in every stage with their financing,
+//! English, shared projects (one members-only), a coming brokerage session with meetings in
+//! every state a session yet to come can hold and a past one with meetings held, missed,
+//! disputed, awaiting reports and expired, deals in every stage with their financing,
 //! infrastructure projects with their financing, and demo targets for the indicators.
 //!
 //! Everything goes through the same domain functions as the API, so the demo obeys every rule

@@ -5,8 +5,8 @@
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait as _, QueryFilter as _,
-    QueryOrder as _, QuerySelect as _, Select,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _, Select, sea_query::Expr,
 };
 
 use crate::error::{AppError, AppResult};
@@ -84,7 +84,17 @@ where
         let (db, select) = (db.clone(), select.clone());
         Count(Arc::new(move || {
             let (db, select) = (db.clone(), select.clone());
-            Box::pin(async move { Ok(select.count(&db).await?) })
+            // `COUNT(*)` over the page's filter itself: sea-orm's `count()` would wrap the
+            // full-column select in a sub-query, reading every column of every row.
+            Box::pin(async move {
+                let n: Option<i64> = select
+                    .select_only()
+                    .expr(Expr::cust("COUNT(*)"))
+                    .into_tuple()
+                    .one(&db)
+                    .await?;
+                Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+            })
         }))
     };
     let mut select = select.order_by_asc(key).limit(page.first + 1);

@@ -150,6 +150,25 @@ async fn nested_queries_cost_a_bounded_number_of_statements(backend: Backend) {
             "page of {first}: {} statements:\n{statements:#?}",
             statements.len()
         );
+        // What is not shown is not read: no member's password hash, and the count is a
+        // plain `COUNT(*)`, not a count over a sub-select of whole rows.
+        let users: Vec<&String> = statements
+            .iter()
+            .filter(|s| s.contains("FROM \"user_account\""))
+            .collect();
+        assert!(!users.is_empty(), "{statements:#?}");
+        assert!(
+            users
+                .iter()
+                .all(|s| !s.contains("\"user_account\".\"password_hash\"")),
+            "{users:#?}"
+        );
+        assert!(
+            statements
+                .iter()
+                .any(|s| s.starts_with("SELECT COUNT(*) FROM \"organization\"")),
+            "{statements:#?}"
+        );
     }
 }
 
