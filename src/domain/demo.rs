@@ -714,51 +714,31 @@ impl World<'_> {
         let day = Utc::now().date_naive() + Duration::days(14);
         // 09:00 in Astana (UTC+5).
         let starts_at = Utc.from_utc_datetime(&day.and_hms_opt(4, 0, 0).unwrap_or_default());
-        let session = sessions::create(
-            db,
-            &mc_access,
-            sessions::NewSession {
-                title: text(
-                    "Ғылым мен бизнес: технологиялық брокерлік сессия",
-                    "Наука и бизнес: сессия технологического брокерства",
-                    "Science meets business: technology brokerage session",
-                ),
-                themes: vec!["2.7".into(), "1.2".into(), "4.1".into()],
-                venue_organization_id: mc,
-                science_city_id: Some(city),
-                starts_at,
-                ends_at: starts_at + Duration::hours(6),
-                time_zone: Some("Asia/Almaty".into()),
-                slot_minutes: 30,
-                tables: 10,
-                capacity: 60,
-                registration_deadline: None,
-            },
-        )
-        .await?;
-        for &(owner, provider, _, _) in &matched[..4] {
-            sessions::register(db, ent, session.id, owner, None).await?;
-            sessions::register(db, uni, session.id, provider, None).await?;
-        }
-        let mut requested = Vec::new();
-        for &(owner, provider, need, capability) in &matched[..4] {
-            let m = meetings::request(
-                db,
-                ent,
-                &self.services.matcher,
-                rules,
-                meetings::NewMeeting {
-                    session_id: session.id,
-                    from: owner,
-                    to: provider,
-                    need_id: Some(need),
-                    capability_id: Some(capability),
-                    message: Some("Let us discuss your work on this.".into()),
+        let (session, requested) = self
+            .session_with_requests(
+                &mc_access,
+                sessions::NewSession {
+                    title: text(
+                        "Ғылым мен бизнес: технологиялық брокерлік сессия",
+                        "Наука и бизнес: сессия технологического брокерства",
+                        "Science meets business: technology brokerage session",
+                    ),
+                    themes: vec!["2.7".into(), "1.2".into(), "4.1".into()],
+                    venue_organization_id: mc,
+                    science_city_id: Some(city),
+                    starts_at,
+                    ends_at: starts_at + Duration::hours(6),
+                    time_zone: Some("Asia/Almaty".into()),
+                    slot_minutes: 30,
+                    tables: 10,
+                    capacity: 60,
+                    registration_deadline: None,
                 },
+                &matched[..4],
+                ent,
+                uni,
             )
             .await?;
-            requested.push(m.id);
-        }
         // Left as requested: requested[0]. Accepted: [1]. Declined: [2]. Booked: [3].
         meetings::respond(db, uni, requested[1], rules, true, None).await?;
         meetings::respond(
@@ -779,7 +759,7 @@ impl World<'_> {
             &self.services.matcher,
             rules,
             meetings::NewMeeting {
-                session_id: session.id,
+                session_id: session,
                 from: matched[1].1,
                 to: matched[0].0,
                 need_id: None,
@@ -790,6 +770,45 @@ impl World<'_> {
         .await?;
         meetings::cancel(db, uni, rules, cancelled.id).await?;
         Ok(())
+    }
+
+    /// Creates `new` (hosted by `organiser`), registers each pair of `pairs` for it and has
+    /// each enterprise ask its university for a meeting about its need: the session's id and
+    /// the requests' ids, in the pairs' order.
+    async fn session_with_requests(
+        &self,
+        organiser: &Access,
+        new: sessions::NewSession,
+        pairs: &[(i64, i64, i64, i64)],
+        ent: &Access,
+        uni: &Access,
+    ) -> AppResult<(i64, Vec<i64>)> {
+        let db = &self.services.db;
+        let session = sessions::create(db, organiser, new).await?;
+        for &(owner, provider, _, _) in pairs {
+            sessions::register(db, ent, session.id, owner, None).await?;
+            sessions::register(db, uni, session.id, provider, None).await?;
+        }
+        let mut requested = Vec::with_capacity(pairs.len());
+        for &(owner, provider, need, capability) in pairs {
+            let m = meetings::request(
+                db,
+                ent,
+                &self.services.matcher,
+                &self.services.meetings,
+                meetings::NewMeeting {
+                    session_id: session.id,
+                    from: owner,
+                    to: provider,
+                    need_id: Some(need),
+                    capability_id: Some(capability),
+                    message: Some("Let us discuss your work on this.".into()),
+                },
+            )
+            .await?;
+            requested.push(m.id);
+        }
+        Ok((session.id, requested))
     }
 
     /// A session held a month ago, whose meetings show what happens after one: held (both
@@ -822,60 +841,40 @@ impl World<'_> {
         let day = Utc::now().date_naive() + Duration::days(1);
         // 10:00 in Kurchatov (UTC+5).
         let starts_at = Utc.from_utc_datetime(&day.and_hms_opt(5, 0, 0).unwrap_or_default());
-        let past = sessions::create(
-            db,
-            &mc_access,
-            sessions::NewSession {
-                title: text(
-                    "Ядролық технологиялар: серіктестер күні",
-                    "Ядерные технологии: день партнёров",
-                    "Nuclear technologies: partners' day",
-                ),
-                themes: vec!["2.7".into(), "1.3".into()],
-                venue_organization_id: mc,
-                science_city_id: Some(city),
-                starts_at,
-                ends_at: starts_at + Duration::hours(4),
-                time_zone: Some("Asia/Almaty".into()),
-                slot_minutes: 30,
-                tables: 6,
-                capacity: 30,
-                registration_deadline: None,
-            },
-        )
-        .await?;
         // The first five pairs: their universities are the demo university officer's.
-        for &(owner, provider, _, _) in &matched[..5] {
-            sessions::register(db, ent, past.id, owner, None).await?;
-            sessions::register(db, uni, past.id, provider, None).await?;
-        }
-        let mut ids = Vec::new();
-        for (i, &(owner, provider, need, capability)) in matched.iter().enumerate().take(5) {
-            let m = meetings::request(
-                db,
-                ent,
-                &self.services.matcher,
-                rules,
-                meetings::NewMeeting {
-                    session_id: past.id,
-                    from: owner,
-                    to: provider,
-                    need_id: Some(need),
-                    capability_id: Some(capability),
-                    message: None,
+        let (past, ids) = self
+            .session_with_requests(
+                &mc_access,
+                sessions::NewSession {
+                    title: text(
+                        "Ядролық технологиялар: серіктестер күні",
+                        "Ядерные технологии: день партнёров",
+                        "Nuclear technologies: partners' day",
+                    ),
+                    themes: vec!["2.7".into(), "1.3".into()],
+                    venue_organization_id: mc,
+                    science_city_id: Some(city),
+                    starts_at,
+                    ends_at: starts_at + Duration::hours(4),
+                    time_zone: Some("Asia/Almaty".into()),
+                    slot_minutes: 30,
+                    tables: 6,
+                    capacity: 30,
+                    registration_deadline: None,
                 },
+                &matched[..5],
+                ent,
+                uni,
             )
             .await?;
-            // The last request is never answered.
-            if i < 4 {
-                meetings::respond(db, uni, m.id, rules, true, None).await?;
-                meetings::book(db, uni, m.id, i as i32, Some(i as i32 + 1)).await?;
-            }
-            ids.push(m.id);
+        // Four are accepted and booked; the last request is never answered.
+        for (i, &id) in ids.iter().enumerate().take(4) {
+            meetings::respond(db, uni, id, rules, true, None).await?;
+            meetings::book(db, uni, id, i as i32, Some(i as i32 + 1)).await?;
         }
 
         let back = Duration::days(30);
-        let mut row = session::Entity::find_by_id(past.id)
+        let mut row = session::Entity::find_by_id(past)
             .one(db)
             .await?
             .ok_or_else(|| AppError::missing_row("demo session"))?
@@ -893,7 +892,7 @@ impl World<'_> {
         }
         row.update(db).await?;
         for m in meeting::Entity::find()
-            .filter(meeting::Column::SessionId.eq(past.id))
+            .filter(meeting::Column::SessionId.eq(past))
             .all(db)
             .await?
         {

@@ -28,8 +28,8 @@ pub use self::{
     engine::{Engine, Factor, Match},
     explain::Phrase,
     partners::{
-        Encounters, Evidence, PARTNER_WEIGHTS, PartnerFactorName, PartnerFilter, PartnerMatch,
-        PartnerWeights, Record, TextEvidence,
+        Encounters, Evidence, OwnWork, PARTNER_WEIGHTS, PartnerFactorName, PartnerFilter,
+        PartnerMatch, PartnerWeights, Record, TextEvidence,
     },
     profiles::{CapabilityProfile, Exclusion, NeedProfile, OrganizationProfile, Place},
     records::ItemProfile,

@@ -60,13 +60,7 @@ async fn seeding_twice_gives_one_world(app: TestApp) {
         "one members-only item"
     );
     // The past session's meetings show every verdict and an expired request, to the organiser.
-    let mc = app
-        .login("mc@demo.kopir.kz", demo::PASSWORD)
-        .await
-        .data("/login/accessToken")
-        .as_str()
-        .expect("token")
-        .to_owned();
+    let mc = app.token("mc@demo.kopir.kz", demo::PASSWORD).await;
     let sessions = app
         .gql(
             Some(&mc),
@@ -117,16 +111,9 @@ async fn seeding_twice_gives_one_world(app: TestApp) {
     // Every demo account signs in; each of the enterprise's needs is answered first, by a
     // clear margin, by a capability of its own.
     for (email, _) in demo::ACCOUNTS {
-        let reply = app.gql(None, "mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }", json!({ "e": email, "p": demo::PASSWORD })).await;
-        assert!(reply.data("/login/accessToken").is_string(), "{email}");
+        app.token(email, demo::PASSWORD).await;
     }
-    let token = app
-        .gql(None, "mutation($p: String!) { login(input: { email: \"enterprise@demo.kopir.kz\", password: $p }) { accessToken } }", json!({ "p": demo::PASSWORD }))
-        .await
-        .data("/login/accessToken")
-        .as_str()
-        .expect("token")
-        .to_owned();
+    let token = app.token("enterprise@demo.kopir.kz", demo::PASSWORD).await;
     let needs = app
         .gql(
             Some(&token),

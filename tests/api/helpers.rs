@@ -389,6 +389,16 @@ impl TestApp {
         .await
     }
 
+    /// Signs in and returns the access token, failing the test if sign-in fails.
+    pub async fn token(&self, email: &str, password: &str) -> String {
+        let reply = self.login(email, password).await;
+        reply
+            .data("/login/accessToken")
+            .as_str()
+            .unwrap_or_else(|| panic!("no token for {email}: {:#}", reply.body))
+            .to_owned()
+    }
+
     /// Creates a platform admin through the bootstrap path and returns their access token.
     pub async fn admin(&self) -> String {
         accounts::bootstrap_admin(

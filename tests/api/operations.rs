@@ -75,12 +75,7 @@ fn empty_lists(value: &Value, path: &str, out: &mut Vec<String>) {
 async fn example_operations_run_against_the_demo_world(app: TestApp) {
     demo::seed(&app.services).await.expect("demo seeded");
     let (email, _) = demo::ACCOUNTS[3];
-    let login = app.login(email, demo::PASSWORD).await;
-    let token = login
-        .data("/login/accessToken")
-        .as_str()
-        .expect("token")
-        .to_owned();
+    let token = app.token(email, demo::PASSWORD).await;
     let token = Some(token.as_str());
     let first_id = |reply: &crate::helpers::Reply, pointer: &str| {
         reply

@@ -230,6 +230,16 @@ impl Engine {
             } else {
                 self.capabilities.corpus.insert(slot, terms);
             }
+            // From here on the text lives in the corpus as terms: the profile keeps what the
+            // filters and factors read, not a second copy of every description, which was a
+            // sixth of the engine's memory at 100k capabilities.
+            let profile = CapabilityProfile {
+                title: Localized::default(),
+                description: Localized::default(),
+                keywords: Vec::new(),
+                equipment: Vec::new(),
+                ..profile
+            };
             self.capabilities.docs[slot as usize] = Some(CapabilityDoc { profile, slot });
         }
         if bulk {

@@ -21,6 +21,7 @@ use super::{
     engine::{Engine, capability_parts, need_parts},
     explain::{Phrase, all},
     index::{Corpus, best},
+    profiles::CapabilityProfile,
     records::ItemProfile,
 };
 use crate::{
@@ -265,6 +266,15 @@ struct Ask<'a> {
     queries: (&'a Query, &'a Query),
 }
 
+/// What an organisation asking for partners has done and offers, as the store reads it.
+#[derive(Debug, Clone, Default)]
+pub struct OwnWork {
+    /// Its active capabilities.
+    pub capabilities: Vec<CapabilityProfile>,
+    /// Its portfolio, newest first.
+    pub items: Vec<ItemProfile>,
+}
+
 /// Which organisations may be ranked.
 pub struct PartnerFilter<'a> {
     /// Kinds wanted; empty means any.
@@ -307,14 +317,14 @@ impl Engine {
         Ok(self.rank_partners(&ask, filter, first))
     }
 
-    /// The organisations that best fit `owner` by what it seeks and does — its open needs, its
-    /// active capabilities, and `items` (its portfolio, newest first, as the store reads it) —
-    /// and by whom it has worked with, best first. The caller must act for `owner`: its
-    /// confidential needs and members-only items are read.
+    /// The organisations that best fit `owner` by what it seeks and does — its open needs and
+    /// `own` work as the store reads it (the index keeps no capability text) — and by whom it
+    /// has worked with, best first. The caller must act for `owner`: its confidential needs and members-only items
+    /// are read.
     pub fn partners_for_organization(
         &self,
         owner: i64,
-        items: &[ItemProfile],
+        own: &OwnWork,
         viewer: &Access,
         filter: &PartnerFilter<'_>,
         encounters: &Encounters,
@@ -327,13 +337,10 @@ impl Engine {
                 parts.extend(need_parts(p));
             }
         }
-        for cap in self.capabilities.docs.iter().flatten() {
-            let p = &cap.profile;
-            if p.organization_id == owner && p.active {
-                parts.extend(capability_parts(p));
-            }
+        for p in &own.capabilities {
+            parts.extend(capability_parts(p));
         }
-        for item in items.iter().take(OWN_ITEMS) {
+        for item in own.items.iter().take(OWN_ITEMS) {
             parts.extend(item.title.iter().map(|t| (t, 2.0)));
             parts.extend(item.keywords.iter().map(|k| (k.as_str(), 2.0)));
             parts.extend(item.summary.iter().map(|t| (t, 1.0)));

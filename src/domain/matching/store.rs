@@ -35,7 +35,7 @@ use sea_orm::{
 use tokio::sync::{RwLock, RwLockReadGuard};
 
 use super::{
-    CapabilityProfile, Encounters, Engine, ItemProfile, NeedProfile, OrganizationProfile,
+    CapabilityProfile, Encounters, Engine, ItemProfile, NeedProfile, OrganizationProfile, OwnWork,
     PartnerFilter, PartnerMatch, Place, Weights, partners::OWN_ITEMS,
 };
 use crate::{
@@ -267,11 +267,23 @@ impl Matcher {
             .into_iter()
             .map(|i| item_profile(i, Vec::new()))
             .collect();
+        let capabilities = capability::Entity::find()
+            .filter(capability::Column::OrganizationId.eq(organization_id))
+            .filter(capability::Column::Active.eq(true))
+            .order_by_asc(capability::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(capability_profile)
+            .collect();
         let encounters = encounters(db, rules, organization_id).await?;
         let engine = self.current(db).await?;
         Ok(engine.partners_for_organization(
             organization_id,
-            &items,
+            &OwnWork {
+                capabilities,
+                items,
+            },
             viewer,
             &PartnerFilter { kinds },
             &encounters,

@@ -110,27 +110,15 @@ pub fn code_sentence(code: ErrorCode, lang: Lang, field: Option<&str>) -> Option
             "Бұл әрекетке құқығыңыз жеткіліксіз.",
             "Недостаточно прав для этого действия.",
         ),
-        (C::NotFound, Some(field)) => {
-            return pick(
-                (
-                    "«{}» өрісінде көрсетілген нысан табылмады.",
-                    "Объект, указанный в поле «{}», не найден.",
-                ),
-                lang,
-            )
-            .map(|s| s.replace("{}", field));
-        }
+        (C::NotFound, Some(_)) => (
+            "«{}» өрісінде көрсетілген нысан табылмады.",
+            "Объект, указанный в поле «{}», не найден.",
+        ),
         (C::NotFound, None) => ("Сұралған нысан табылмады.", "Объект не найден."),
-        (C::BadUserInput, Some(field)) => {
-            return pick(
-                (
-                    "«{}» өрісінің мәні жарамсыз.",
-                    "Недопустимое значение поля «{}».",
-                ),
-                lang,
-            )
-            .map(|s| s.replace("{}", field));
-        }
+        (C::BadUserInput, Some(_)) => (
+            "«{}» өрісінің мәні жарамсыз.",
+            "Недопустимое значение поля «{}».",
+        ),
         (C::BadUserInput, None) => (
             "Енгізілген деректер жарамсыз.",
             "Недопустимые входные данные.",
@@ -154,7 +142,8 @@ pub fn code_sentence(code: ErrorCode, lang: Lang, field: Option<&str>) -> Option
         (C::Internal, _) => ("Ішкі қате.", "Внутренняя ошибка."),
         (C::PersistedQueryNotFound | C::PersistedQueryNotInList, _) => return None,
     };
-    pick(words, lang).map(str::to_owned)
+    // `{}` stands for the field in the sentences that name one.
+    pick(words, lang).map(|s| s.replace("{}", field.unwrap_or_default()))
 }
 
 #[cfg(test)]
