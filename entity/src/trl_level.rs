@@ -11,6 +11,10 @@ pub struct Model {
     pub level: i32,
     /// Its definition in English.
     pub name_en: String,
+    /// Its definition in Russian.
+    pub name_ru: Option<String>,
+    /// Its definition in Kazakh.
+    pub name_kk: Option<String>,
 }
 
 /// No relations are navigated through sea-orm.

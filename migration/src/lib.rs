@@ -19,6 +19,7 @@ mod m20261128_000012_add_account_deactivation;
 mod m20261129_000013_create_meeting_reports;
 mod m20261129_000014_create_infrastructure;
 mod m20261129_000015_create_outbox;
+mod m20261207_000016_translate_reference_data;
 
 /// Runs Kopir's migrations in order.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_create_meeting_reports::Migration),
             Box::new(m20261129_000014_create_infrastructure::Migration),
             Box::new(m20261129_000015_create_outbox::Migration),
+            Box::new(m20261207_000016_translate_reference_data::Migration),
         ]
     }
 }

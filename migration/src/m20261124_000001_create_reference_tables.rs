@@ -28,7 +28,7 @@ pub(crate) enum Region {
 }
 
 #[derive(DeriveIden)]
-enum FieldOfScience {
+pub(crate) enum FieldOfScience {
     Table,
     Code,
     ParentCode,
@@ -39,7 +39,7 @@ enum FieldOfScience {
 }
 
 #[derive(DeriveIden)]
-enum TrlLevel {
+pub(crate) enum TrlLevel {
     Table,
     Level,
     NameEn,
@@ -72,7 +72,7 @@ struct TrlRow {
     name_en: String,
 }
 
-fn rows<T: for<'de> Deserialize<'de>>(data: &str) -> Result<Vec<T>, DbErr> {
+pub(crate) fn rows<T: for<'de> Deserialize<'de>>(data: &str) -> Result<Vec<T>, DbErr> {
     csv::Reader::from_reader(data.as_bytes())
         .deserialize()
         .collect::<Result<Vec<T>, _>>()

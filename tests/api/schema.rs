@@ -222,3 +222,43 @@ async fn every_enum_value_has_a_label_in_three_languages() {
     assert_eq!(unknown.error_code(), "BAD_USER_INPUT");
     assert_eq!(unknown.error_field(), Some("enums"));
 }
+
+/// Every field of science and TRL level is named in Kazakh, Russian and English, migrated
+/// into a fresh database.
+#[tokio::test]
+async fn reference_classifications_speak_three_languages() {
+    use serde_json::json;
+
+    use crate::helpers::{Backend, TestApp};
+
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let reply = app
+        .gql_in(
+            "kk",
+            None,
+            "{ taxonomy { fieldsOfScience { code name { kk ru en text } } trlLevels { level name { kk ru en text } } } }",
+            json!({}),
+        )
+        .await;
+    let fields = reply
+        .data("/taxonomy/fieldsOfScience")
+        .as_array()
+        .expect("list");
+    let levels = reply.data("/taxonomy/trlLevels").as_array().expect("list");
+    assert_eq!((fields.len(), levels.len()), (48, 9));
+    for entry in fields.iter().chain(levels) {
+        let name = &entry["name"];
+        for lang in ["kk", "ru", "en"] {
+            assert!(
+                name[lang].as_str().is_some_and(|t| !t.trim().is_empty()),
+                "{entry}: no {lang} name"
+            );
+        }
+        assert_ne!(name["kk"], name["en"], "{entry}");
+        assert_eq!(name["text"], name["kk"], "text follows Accept-Language");
+    }
+    assert_eq!(
+        levels[3]["name"]["ru"],
+        "Технология проверена в лаборатории"
+    );
+}

@@ -5,7 +5,7 @@ use entity::{field_of_science, trl_level};
 
 use super::labels::{EnumLabels, labels};
 use crate::{
-    domain::{taxonomy, text::Localized},
+    domain::taxonomy,
     graphql::{
         localized::{LocalizedText, localized},
         services,
@@ -29,7 +29,7 @@ impl FieldOfScience {
         self.0.parent_code.as_deref()
     }
 
-    /// The field's name. English always; Kazakh and Russian for the major fields so far.
+    /// The field's name in Kazakh, Russian and English.
     async fn name(&self) -> LocalizedText {
         localized(
             &self.0.name_kk,
@@ -51,12 +51,13 @@ impl TrlLevel {
         self.0.level
     }
 
-    /// The level's definition (English, the scale's own language).
+    /// The level's definition in Kazakh, Russian and English (the scale's own language).
     async fn name(&self) -> LocalizedText {
-        LocalizedText(Localized {
-            en: Some(self.0.name_en.clone()),
-            ..Localized::default()
-        })
+        localized(
+            &self.0.name_kk,
+            &self.0.name_ru,
+            &Some(self.0.name_en.clone()),
+        )
     }
 }
 
