@@ -8,7 +8,9 @@
 use sea_orm::{DbErr, SqlErr};
 
 /// The `extensions.code` values of the API contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumIter)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumIter, strum::EnumString,
+)]
 #[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
     /// No valid credentials.
@@ -44,7 +46,9 @@ impl ErrorCode {
 
 /// Which rule of the current state refused a well-formed input, sent as `extensions.reason`
 /// beside `BAD_USER_INPUT`. Clients switch on these names; the README lists every one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumIter)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumIter, strum::EnumString,
+)]
 #[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum Reason {
     /// The session takes no more registrations or requests.

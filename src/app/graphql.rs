@@ -119,7 +119,7 @@ pub async fn graphql(
         return db_unavailable();
     }
     let asked = viewer::asked_lang(&headers);
-    let lang = asked.unwrap_or(Lang::Ru);
+    let lang = asked.unwrap_or(viewer::DEFAULT_LANG);
     let run = async {
         // A signed token for an account that no longer exists is refused here, with 401 like
         // any other bad token, rather than served as anonymous. Almost every operation needs

@@ -49,10 +49,13 @@ pub(super) fn bearer(value: &str) -> Option<&str> {
         .map(str::trim)
 }
 
-/// The language the request's `Accept-Language` names first, Russian without one (the
-/// language every user of the platform reads).
+/// The language of a request whose `Accept-Language` names none Kopir writes in: Russian, the
+/// language every user of the platform reads.
+pub(super) const DEFAULT_LANG: Lang = Lang::Ru;
+
+/// The language the request's `Accept-Language` names first, [`DEFAULT_LANG`] without one.
 pub(super) fn lang(headers: &HeaderMap) -> Lang {
-    asked_lang(headers).unwrap_or(Lang::Ru)
+    asked_lang(headers).unwrap_or(DEFAULT_LANG)
 }
 
 /// The language `Accept-Language` names, if it names one Kopir writes in.

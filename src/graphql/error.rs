@@ -2,7 +2,6 @@
 //! is at fault. The source of an internal error is logged here and never sent.
 
 use async_graphql::{ErrorExtensions as _, ServerError, Value};
-use strum::IntoEnumIterator as _;
 
 use crate::{
     domain::text::Lang,
@@ -50,13 +49,11 @@ pub fn localize(errors: &mut [ServerError], lang: Lang) {
         let Some(ext) = error.extensions.as_mut() else {
             continue;
         };
-        let Some(code) =
-            named(ext, "code").and_then(|code| ErrorCode::iter().find(|c| c.as_str() == code))
-        else {
+        let Some(code) = named(ext, "code").and_then(|code| code.parse::<ErrorCode>().ok()) else {
             continue;
         };
         let reason = named(ext, "reason")
-            .and_then(|reason| Reason::iter().find(|r| r.as_str() == reason))
+            .and_then(|reason| reason.parse::<Reason>().ok())
             .and_then(|reason| reason_sentence(reason, lang));
         let field = named(ext, "field");
         let Some(sentence) = reason

@@ -73,7 +73,10 @@ async fn seeding_twice_gives_one_world(app: TestApp) {
         .as_array()
         .expect("sessions")
         .iter()
-        .filter(|s| s["endsAt"].as_str() < Some(&chrono::Utc::now().to_rfc3339()))
+        .filter(|s| {
+            let ends = s["endsAt"].as_str().expect("endsAt");
+            chrono::DateTime::parse_from_rfc3339(ends).expect("RFC 3339") < chrono::Utc::now()
+        })
         .collect();
     assert_eq!(ended.len(), 1, "{:#}", sessions.body);
     let mut seen: Vec<String> = ended[0]["meetings"]

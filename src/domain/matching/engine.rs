@@ -231,8 +231,8 @@ impl Engine {
                 self.capabilities.corpus.insert(slot, terms);
             }
             // From here on the text lives in the corpus as terms: the profile keeps what the
-            // filters and factors read, not a second copy of every description, which was a
-            // sixth of the engine's memory at 100k capabilities.
+            // filters and factors read, not a second copy of every description, which was an
+            // eighth of the engine's memory at 100k capabilities.
             let profile = CapabilityProfile {
                 title: Localized::default(),
                 description: Localized::default(),

@@ -319,8 +319,8 @@ impl Engine {
 
     /// The organisations that best fit `owner` by what it seeks and does — its open needs and
     /// `own` work as the store reads it (the index keeps no capability text) — and by whom it
-    /// has worked with, best first. The caller must act for `owner`: its confidential needs and members-only items
-    /// are read.
+    /// has worked with, best first. The caller must act for `owner`: its confidential needs
+    /// and members-only items are read.
     pub fn partners_for_organization(
         &self,
         owner: i64,

@@ -31,55 +31,55 @@ pub struct EnumValueLabel {
     label: LocalizedText,
 }
 
-/// `(enum, value, label)` rows of `labels.tsv`, in file order.
-static ROWS: LazyLock<Vec<(&'static str, &'static str, Localized)>> = LazyLock::new(|| {
-    include_str!("labels.tsv")
+/// `labels.tsv` grouped by enum: each enum's name with its `(value, label)` pairs, in file
+/// order (enums by name, values in schema order).
+type Enums = Vec<(&'static str, Vec<(&'static str, Localized)>)>;
+
+static ENUMS: LazyLock<Enums> = LazyLock::new(|| {
+    let mut enums: Enums = Vec::new();
+    let rows = include_str!("labels.tsv")
         .lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .map(|line| {
-            let cells: Vec<&'static str> = line.split('\t').collect();
-            let [name, value, en, ru, kk] = cells[..] else {
-                panic!("labels.tsv: not five cells: {line}");
-            };
-            let text = |s: &str| Some(s.to_owned());
-            let label = Localized {
-                kk: text(kk),
-                ru: text(ru),
-                en: text(en),
-            };
-            (name, value, label)
-        })
-        .collect()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty());
+    for line in rows {
+        let cells: Vec<&'static str> = line.split('\t').collect();
+        let [name, value, en, ru, kk] = cells[..] else {
+            panic!("labels.tsv: not five cells: {line}");
+        };
+        let label = Localized {
+            kk: Some(kk.to_owned()),
+            ru: Some(ru.to_owned()),
+            en: Some(en.to_owned()),
+        };
+        match enums.last_mut() {
+            Some((last, values)) if *last == name => values.push((value, label)),
+            _ => enums.push((name, vec![(value, label)])),
+        }
+    }
+    enums
 });
 
 /// The labels of `names` (every enum when `None`), in the order asked, else by name as
 /// `labels.tsv` lists them.
 pub fn labels(names: Option<&[String]>) -> AppResult<Vec<EnumLabels>> {
-    let mut all: Vec<&'static str> = ROWS.iter().map(|row| row.0).collect();
-    all.dedup();
-    let wanted: Vec<&'static str> = match names {
-        None => all,
+    let of = |(name, values): &(&'static str, Vec<(&'static str, Localized)>)| EnumLabels {
+        name,
+        values: values
+            .iter()
+            .map(|(value, label)| EnumValueLabel {
+                value,
+                label: LocalizedText(label.clone()),
+            })
+            .collect(),
+    };
+    match names {
+        None => Ok(ENUMS.iter().map(of).collect()),
         Some(names) => names
             .iter()
             .map(|name| {
-                all.iter().copied().find(|n| n == name).ok_or_else(|| {
+                ENUMS.iter().find(|e| e.0 == name).map(of).ok_or_else(|| {
                     AppError::invalid("enums", format!("{name} is not an enum of the schema"))
                 })
             })
-            .collect::<AppResult<_>>()?,
-    };
-    Ok(wanted
-        .into_iter()
-        .map(|name| EnumLabels {
-            name,
-            values: ROWS
-                .iter()
-                .filter(|row| row.0 == name)
-                .map(|(_, value, label)| EnumValueLabel {
-                    value,
-                    label: LocalizedText(label.clone()),
-                })
-                .collect(),
-        })
-        .collect())
+            .collect(),
+    }
 }

@@ -51,7 +51,8 @@ impl TrlLevel {
         self.0.level
     }
 
-    /// The level's definition in Kazakh, Russian and English (the scale's own language).
+    /// The level's definition in Kazakh, Russian and English (the scale's own language, the
+    /// one the others translate).
     async fn name(&self) -> LocalizedText {
         localized(
             &self.0.name_kk,
