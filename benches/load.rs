@@ -10,6 +10,10 @@
 //! prints requests per second, p50/p99 latency, the server's CPU time per request (from
 //! `/proc/<pid>/stat`) and each figure as a ratio to the bare handler of the same run.
 //!
+//! Then the same nested page is asked of graphql-yoga, Apollo Server and Mercurius with
+//! graphql-jit (`load/reference/`, pinned npm packages installed by `npm ci`), serving the
+//! page's shape from memory, and Kopir's rate is printed as a ratio to each.
+//!
 //! Options: `--organizations N` (default 10000), `--seconds S` (5), `--connections C` (64),
 //! `--only TEXT` (only the operations whose name contains it, beside the bare handler),
 //! `--backend sqlite|postgres|both` (both; PostgreSQL at `KOPIR_LOAD_POSTGRES`, default
@@ -35,7 +39,17 @@ use serde_json::{Value, json};
 struct Operation {
     name: &'static str,
     body: Value,
-    signed_in: bool,
+    caller: Caller,
+}
+
+/// Who sends an operation.
+#[derive(Clone, Copy, PartialEq)]
+enum Caller {
+    Anonymous,
+    /// Every client signed in as the same organisation's admin.
+    OneAccount,
+    /// Each client signed in as a different organisation's admin, `$id` set to that organisation.
+    EachOwnAccount,
 }
 
 /// What a run of one operation measured.
@@ -85,6 +99,7 @@ fn main() -> anyhow::Result<()> {
     };
     // `cargo bench` builds the binary with the same optimisations as this harness.
     let kopir = env!("CARGO_BIN_EXE_kopir");
+    let references = install_references();
     let work = tempfile::tempdir()?;
     for backend in backends {
         let url = match backend {
@@ -97,17 +112,64 @@ fn main() -> anyhow::Result<()> {
             "\n== {backend}: {organizations} organisations generated in {:.1?}",
             started.elapsed()
         );
-        let kopir = Server::start(
-            Command::new(kopir).args(["serve", "--database-url", &url]),
-            "/readyz",
-        )?;
-        let bare = Server::start(
-            Command::new(std::env::current_exe()?).arg("--serve-bare"),
-            "/healthz",
-        )?;
-        runtime.block_on(measure(&kopir, &bare, seconds, connections, &only))?;
+        let kopir = Server::start(Kind::Kopir, kopir.as_ref(), |port| {
+            vec![
+                "serve".into(),
+                "--database-url".into(),
+                url.clone(),
+                format!("--listen=127.0.0.1:{port}"),
+            ]
+        })?;
+        let bare = Server::start(Kind::Bare, &std::env::current_exe()?, |port| {
+            vec!["--serve-bare".into(), port.to_string()]
+        })?;
+        let rates = runtime.block_on(measure(&kopir, &bare, seconds, connections, &only))?;
+        if !NESTED_PAGE_SIGNED_IN.contains(only.as_str()) {
+            continue;
+        }
+        match &references {
+            Ok(node) => {
+                for (name, script_name) in REFERENCES {
+                    let server = Server::start(Kind::Reference, node, |port| {
+                        vec![
+                            REFERENCE_SCRIPT.into(),
+                            script_name.into(),
+                            port.to_string(),
+                        ]
+                    })?;
+                    let figures = runtime.block_on(drive(
+                        &server,
+                        vec![(None, nested_page()); connections],
+                        seconds,
+                    ))?;
+                    print_row(
+                        &format!("{name} [{connections} conn]"),
+                        &figures,
+                        rates.bare,
+                    );
+                    if let Some(kopir) = rates.nested_signed_in {
+                        println!(
+                            "    kopir's signed-in page from {backend} / {name} from memory: {:.2} ×",
+                            kopir / figures.per_second()
+                        );
+                    }
+                }
+            }
+            Err(why) => println!("reference servers skipped: {why}"),
+        }
     }
     Ok(())
+}
+
+/// What a server under test is, for starting it and for knowing when it is ready.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// `kopir serve`: answers `/healthz` at once and `/readyz` once the matching index is built.
+    Kopir,
+    /// The bare axum handler: ready when `/healthz` answers.
+    Bare,
+    /// A Node reference server: ready when `{ __typename }` answers.
+    Reference,
 }
 
 /// A server process on a free port, stopped when dropped.
@@ -117,19 +179,17 @@ struct Server {
 }
 
 impl Server {
-    fn start(command: &mut Command, ready: &str) -> anyhow::Result<Server> {
+    /// Starts `program` with `args(port)` on a free port and waits until it is ready.
+    fn start(
+        kind: Kind,
+        program: &std::path::Path,
+        args: impl FnOnce(u16) -> Vec<String>,
+    ) -> anyhow::Result<Server> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?
             .local_addr()?
             .port();
-        let bare = command
-            .get_args()
-            .any(|a| a.to_str() == Some("--serve-bare"));
-        let child = command
-            .arg(if bare {
-                port.to_string()
-            } else {
-                format!("--listen=127.0.0.1:{port}")
-            })
+        let child = Command::new(program)
+            .args(args(port))
             .env(
                 "KOPIR_JWT_SECRET",
                 "load-harness-secret-load-harness-secret-0123",
@@ -137,6 +197,7 @@ impl Server {
             .env("KOPIR_RATE_LIMIT_PER_IP", "100000000")
             .env("KOPIR_RATE_LIMIT_PER_USER", "100000000")
             .env("RUST_LOG", "warn")
+            .env("NODE_ENV", "production")
             .stdout(Stdio::null())
             .spawn()?;
         let server = Server {
@@ -147,11 +208,18 @@ impl Server {
         let deadline = started + Duration::from_secs(300);
         let mut alive = None;
         while Instant::now() < deadline {
-            if alive.is_none() && answers_ok(port, "/healthz") {
+            if alive.is_none() && answers_ok(port, "GET /healthz", "") {
                 alive = Some(started.elapsed());
             }
-            if answers_ok(port, ready) {
-                if !bare {
+            let ready = match kind {
+                Kind::Kopir => answers_ok(port, "GET /readyz", ""),
+                Kind::Bare => alive.is_some(),
+                Kind::Reference => {
+                    answers_ok(port, "POST /graphql", r#"{"query":"{ __typename }"}"#)
+                }
+            };
+            if ready {
+                if kind == Kind::Kopir {
                     // Kopir answers before it is ready: the matching index is built meanwhile.
                     println!(
                         "kopir answering after {:.1?}, ready (matching index built) after {:.1?}; resident memory {} MB",
@@ -202,18 +270,66 @@ impl Drop for Server {
     }
 }
 
-/// Whether `GET path` on the local `port` answers 200.
-fn answers_ok(port: u16, path: &str) -> bool {
+/// Whether `request` (a method and path) with a JSON `body` on the local `port` answers 200.
+fn answers_ok(port: u16, request: &str, body: &str) -> bool {
     use std::io::{Read as _, Write as _};
     let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
         return false;
     };
     let mut answer = String::new();
     stream
-        .write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
+        .write_all(
+            format!(
+                "{request} HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        )
         .and_then(|()| stream.read_to_string(&mut answer))
         .is_ok()
         && (answer.starts_with("HTTP/1.1 200") || answer.starts_with("HTTP/1.0 200"))
+}
+
+/// The nested organisations page every server is asked for.
+const NESTED_PAGE: &str = "{ organizations(first: 50) { nodes { id name { en } region { code } members { role user { displayName } } } } }";
+const NESTED_PAGE_SIGNED_IN: &str = "organizations(first: 50) nested, signed in";
+
+fn nested_page() -> Value {
+    json!({ "query": NESTED_PAGE })
+}
+
+/// The Node servers run beside Kopir (name printed, argument of `server.mjs`).
+const REFERENCES: [(&str, &str); 3] = [
+    ("graphql-yoga (memory)", "yoga"),
+    ("Apollo Server (memory)", "apollo"),
+    ("Mercurius + graphql-jit (memory)", "mercurius"),
+];
+const REFERENCE_SCRIPT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/benches/load/reference/server.mjs"
+);
+
+/// Installs the reference servers' pinned packages (`npm ci`); answers `node`'s path, or why
+/// they cannot run here.
+fn install_references() -> Result<std::path::PathBuf, String> {
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/load/reference");
+    let npm = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--silent"])
+        .current_dir(folder)
+        .status()
+        .map_err(|e| format!("npm could not run ({e}); install Node.js 20 or later"))?;
+    if !npm.success() {
+        return Err(format!("`npm ci` in {folder} failed ({npm})"));
+    }
+    Ok("node".into())
+}
+
+/// What the run measured that later rows are compared with.
+struct Rates {
+    /// The bare handler's req/s.
+    bare: f64,
+    /// Kopir's nested page, signed in, at the full connection count.
+    nested_signed_in: Option<f64>,
 }
 
 async fn fresh_postgres() -> anyhow::Result<String> {
@@ -266,30 +382,42 @@ async fn gql(base: &str, token: Option<&str>, body: &Value) -> anyhow::Result<Va
     Ok(reply)
 }
 
+/// Signs in as `email`; answers the token and the id of the first organisation of the account.
+async fn sign_in(base: &str, email: &str) -> anyhow::Result<(String, Value)> {
+    let login = gql(
+        base,
+        None,
+        &json!({ "query": "mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }",
+                 "variables": { "e": email, "p": data::PASSWORD } }),
+    )
+    .await?;
+    let token = login["data"]["login"]["accessToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let me = gql(
+        base,
+        Some(&token),
+        &json!({ "query": "{ me { memberships { organization { id } } } }" }),
+    )
+    .await?;
+    let own = me["data"]["me"]["memberships"][0]["organization"]["id"].clone();
+    Ok((token, own))
+}
+
 async fn measure(
     kopir: &Server,
     bare: &Server,
     seconds: u64,
     connections: usize,
     only: &str,
-) -> anyhow::Result<()> {
-    let token = gql(
-        &kopir.base,
-        None,
-        &json!({ "query": "mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }",
-                 "variables": { "e": "admin0@load.kz", "p": data::PASSWORD } }),
-    )
-    .await?["data"]["login"]["accessToken"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let me = gql(
-        &kopir.base,
-        Some(&token),
-        &json!({ "query": "{ me { memberships { organization { id } } } }" }),
-    )
-    .await?;
-    let own = me["data"]["me"]["memberships"][0]["organization"]["id"].clone();
+) -> anyhow::Result<Rates> {
+    // One admin per connection, each with the organisation they administer.
+    let mut accounts = Vec::with_capacity(connections);
+    for i in 0..connections {
+        accounts.push(sign_in(&kopir.base, &format!("admin{i}@load.kz")).await?);
+    }
+    let (token, own) = accounts[0].clone();
     let needs = gql(
         &kopir.base,
         None,
@@ -297,115 +425,140 @@ async fn measure(
     )
     .await?;
     let need = needs["data"]["needs"]["nodes"][0]["id"].clone();
-    let page = "{ organizations(first: 50) { nodes { id name { en } region { code } members { role user { displayName } } } } }";
+    let update = json!({ "query": "mutation($id: ID!) { updateOrganization(input: { id: $id, website: \"https://example.kz\" }) { organization { id } } }", "variables": { "id": own } });
     let operations = [
         Operation {
             name: "bare axum handler (26 KB)",
-            body: json!({ "query": page }),
-            signed_in: false,
+            body: nested_page(),
+            caller: Caller::Anonymous,
         },
         Operation {
             name: "{ __typename }",
             body: json!({ "query": "{ __typename }" }),
-            signed_in: false,
+            caller: Caller::Anonymous,
         },
         Operation {
-            name: "organizations(first: 50) nested, signed in",
-            body: json!({ "query": page }),
-            signed_in: true,
+            name: NESTED_PAGE_SIGNED_IN,
+            body: nested_page(),
+            caller: Caller::OneAccount,
         },
         Operation {
             name: "organizations(first: 50) nested, anonymous",
-            body: json!({ "query": page }),
-            signed_in: false,
+            body: nested_page(),
+            caller: Caller::Anonymous,
         },
         Operation {
             name: "needs(first: 50) with organisation",
             body: json!({ "query": "{ needs(first: 50) { nodes { id title { en } organization { name { en } } } } }" }),
-            signed_in: false,
+            caller: Caller::Anonymous,
         },
         Operation {
             name: "matchesForNeed(first: 10)",
             body: json!({ "query": "query($n: ID!) { matchesForNeed(needId: $n, first: 10) { score capability { id } } }", "variables": { "n": need } }),
-            signed_in: true,
+            caller: Caller::OneAccount,
         },
         Operation {
             name: "partnersForNeed(first: 10)",
             body: json!({ "query": "query($n: ID!) { partnersForNeed(needId: $n, first: 10) { score organization { id } } }", "variables": { "n": need } }),
-            signed_in: true,
+            caller: Caller::OneAccount,
         },
         Operation {
-            name: "updateOrganization (mutation)",
-            body: json!({ "query": "mutation($id: ID!) { updateOrganization(input: { id: $id, website: \"https://example.kz\" }) { organization { id } } }", "variables": { "id": own } }),
-            signed_in: true,
+            name: "updateOrganization, each its own",
+            body: update.clone(),
+            caller: Caller::EachOwnAccount,
+        },
+        Operation {
+            name: "updateOrganization, all the same one",
+            body: update,
+            caller: Caller::OneAccount,
         },
     ];
     println!(
         "{:<46} {:>9} {:>8} {:>8} {:>10} {:>9} {:>8}",
         "operation", "req/s", "p50 ms", "p99 ms", "CPU µs/req", "× bare", "failures"
     );
-    let mut bare_rate = None;
+    let mut rates = Rates {
+        bare: 0.0,
+        nested_signed_in: None,
+    };
     for (i, op) in operations.iter().enumerate() {
         if i > 0 && !op.name.contains(only) {
             continue;
         }
         let server = if i == 0 { bare } else { kopir };
-        let token = op.signed_in.then_some(token.as_str());
         // The nested page is also driven by one client, to show how throughput scales; every
         // operation is driven by `connections` clients (once, when that is 1).
         let mut counts = vec![1, connections];
         counts.dedup();
         for clients in counts {
-            if clients == 1
-                && connections > 1
-                && !op
-                    .name
-                    .starts_with("organizations(first: 50) nested, signed")
-            {
+            if clients == 1 && connections > 1 && op.name != NESTED_PAGE_SIGNED_IN {
                 continue;
             }
-            let figures = drive(server, token, &op.body, clients, seconds).await?;
-            let rate = figures.per_second();
+            let requests = (0..clients)
+                .map(|c| match op.caller {
+                    Caller::Anonymous => (None, op.body.clone()),
+                    Caller::OneAccount => (Some(token.clone()), op.body.clone()),
+                    Caller::EachOwnAccount => {
+                        let (token, own) = &accounts[c];
+                        let mut body = op.body.clone();
+                        body["variables"]["id"] = own.clone();
+                        (Some(token.clone()), body)
+                    }
+                })
+                .collect();
+            let figures = drive(server, requests, seconds).await?;
             if i == 0 {
-                bare_rate = Some(rate);
+                rates.bare = figures.per_second();
             }
-            println!(
-                "{:<46} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>9.3} {:>8}",
-                format!("{} [{clients} conn]", op.name),
-                rate,
-                figures.p50.as_secs_f64() * 1e3,
-                figures.p99.as_secs_f64() * 1e3,
-                figures.cpu_per_request.as_secs_f64() * 1e6,
-                rate / bare_rate.unwrap_or(rate),
-                figures.failures,
+            if op.name == NESTED_PAGE_SIGNED_IN && clients == connections {
+                rates.nested_signed_in = Some(figures.per_second());
+            }
+            print_row(
+                &format!("{} [{clients} conn]", op.name),
+                &figures,
+                rates.bare,
             );
-            if let Some(failure) = figures.first_failure {
-                println!("    first failure: {failure}");
-            }
         }
     }
-    Ok(())
+    Ok(rates)
 }
 
-/// `clients` keep-alive connections sending `body` back to back for `seconds`.
+/// Prints one operation's figures, req/s also as a ratio to the bare handler's.
+fn print_row(name: &str, figures: &Figures, bare_rate: f64) {
+    let rate = figures.per_second();
+    println!(
+        "{:<46} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>9.3} {:>8}",
+        name,
+        rate,
+        figures.p50.as_secs_f64() * 1e3,
+        figures.p99.as_secs_f64() * 1e3,
+        figures.cpu_per_request.as_secs_f64() * 1e6,
+        rate / bare_rate,
+        figures.failures,
+    );
+    if let Some(failure) = &figures.first_failure {
+        println!("    first failure: {failure}");
+    }
+}
+
+/// One keep-alive connection per request (an optional token and a body), each sending its
+/// request back to back for `seconds`.
 async fn drive(
     server: &Server,
-    token: Option<&str>,
-    body: &Value,
-    clients: usize,
+    requests: Vec<(Option<String>, Value)>,
     seconds: u64,
 ) -> anyhow::Result<Figures> {
-    let body = Arc::new(serde_json::to_vec(body)?);
     let url = Arc::new(format!("{}/graphql", server.base));
-    let token = token.map(|t| Arc::new(format!("Bearer {t}")));
-    // Warm up (connections, caches), then measure.
     let cpu_before = server.cpu()?;
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
-    let tasks: Vec<_> = (0..clients)
-        .map(|_| {
-            let (body, url, token) = (body.clone(), url.clone(), token.clone());
-            tokio::spawn(async move {
+    let tasks = requests
+        .into_iter()
+        .map(|(token, body)| {
+            let body = serde_json::to_vec(&body)?;
+            let token = token.map(|t| format!("Bearer {t}"));
+            let url = url.clone();
+            Ok(tokio::spawn(async move {
                 let client = reqwest::Client::builder()
                     .pool_max_idle_per_host(1)
                     .build()
@@ -417,7 +570,7 @@ async fn drive(
                     let mut request = client
                         .post(url.as_str())
                         .header("content-type", "application/json")
-                        .body(body.as_ref().clone());
+                        .body(body.clone());
                     if let Some(token) = &token {
                         request = request.header("authorization", token.as_str());
                     }
@@ -447,9 +600,9 @@ async fn drive(
                     }
                 }
                 (latencies, failures, first_failure)
-            })
+            }))
         })
-        .collect();
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let mut latencies = Vec::new();
     let (mut failures, mut first_failure) = (0, None);
     for task in tasks {

@@ -1,13 +1,19 @@
 //! Database connections. The same code runs on SQLite (embedded default) and PostgreSQL; this
 //! module holds the few places where they differ.
 
-use std::time::Duration;
+use std::{
+    collections::HashMap,
+    path::PathBuf,
+    sync::{Arc, LazyLock, Mutex, PoisonError},
+    time::Duration,
+};
 
 use anyhow::Context as _;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
@@ -60,13 +66,97 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 ///
 /// On SQLite it starts with `BEGIN IMMEDIATE`: a deferred transaction that reads first and then
 /// writes can fail with `SQLITE_BUSY` without waiting, because upgrading a read lock cannot honour
-/// the busy timeout. On PostgreSQL the mode is ignored.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+/// the busy timeout. And it first takes the database file's write gate: SQLite admits one writer
+/// at a time, and writers left to its busy handler poll with growing sleeps (up to 100 ms), so
+/// under contention they are served late and out of order — at 64 concurrent mutations p99 was
+/// three times p50. Queued on the gate, in-process writers take turns first come, first served.
+/// On PostgreSQL the mode is ignored and there is no gate.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    let gate = match write_gate(db) {
+        Some(gate) => Some(
+            tokio::time::timeout(SQLITE_BUSY_TIMEOUT, gate.lock_owned())
+                .await
+                .map_err(|_| {
+                    DbErr::Custom(format!(
+                        "no turn to write within {SQLITE_BUSY_TIMEOUT:?} (database is locked)"
+                    ))
+                })?,
+        ),
+        None => None,
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    Ok(WriteTxn { txn, _gate: gate })
+}
+
+/// The write gate of an SQLite database, one per file in this process (SQLite's own write lock
+/// is per file); `None` on PostgreSQL.
+fn write_gate(db: &DatabaseConnection) -> Option<Arc<tokio::sync::Mutex<()>>> {
+    static GATES: LazyLock<Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>> =
+        LazyLock::new(Default::default);
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return None;
+    }
+    let file = db
+        .get_sqlite_connection_pool()
+        .connect_options()
+        .get_filename()
+        .to_owned();
+    let mut gates = GATES.lock().unwrap_or_else(PoisonError::into_inner);
+    Some(gates.entry(file).or_default().clone())
+}
+
+/// A write transaction from [`begin_write`], used like sea-orm's `DatabaseTransaction` (it derefs
+/// to one and is a connection); on SQLite it holds the write gate until it commits or drops.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    // Declared after `txn`, so it is released after a dropped transaction has rolled back.
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTxn {
+    /// Commits, then lets the next writer in.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    /// Rolls back, then lets the next writer in.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
+    }
 }
 
 /// The URL with any password replaced, for logs and error messages.

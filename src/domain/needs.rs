@@ -336,7 +336,7 @@ async fn begin_change(
     db: &DatabaseConnection,
     access: &Access,
     id: i64,
-) -> AppResult<(sea_orm::DatabaseTransaction, i64, need::Model)> {
+) -> AppResult<(db::WriteTxn, i64, need::Model)> {
     access.user_id()?;
     let txn = db::begin_write(db).await?;
     let revision = store::bump(&txn).await?;

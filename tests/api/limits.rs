@@ -406,3 +406,57 @@ async fn a_burst_of_sign_ins_is_bounded_and_refused_with_retry_after() {
     let after = app.login("burst@example.kz", "correct horse battery").await;
     assert!(after.data("/login/accessToken").is_string());
 }
+
+/// Writers on one SQLite file wait for each other in arrival order (SQLite's own busy handler
+/// polls with growing sleeps, so the latest arrival often won), and a writer on another file
+/// does not wait for them at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_writers_take_turns_in_arrival_order() {
+    use sea_orm::ConnectionTrait as _;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let open = |name: &str| {
+        let url = format!("sqlite://{}", dir.path().join(name).display());
+        async move { kopir::db::connect(&url, 8).await.expect("database") }
+    };
+    let (db, other) = (open("turns.db").await, open("other.db").await);
+    db.execute_unprepared("CREATE TABLE turn (writer INTEGER NOT NULL)")
+        .await
+        .expect("table");
+    let held = kopir::db::begin_write(&db).await.expect("first writer");
+    let mut writers = Vec::new();
+    for writer in 1..=6 {
+        let db = db.clone();
+        writers.push(tokio::spawn(async move {
+            let txn = kopir::db::begin_write(&db).await.expect("a turn");
+            txn.execute_unprepared(&format!("INSERT INTO turn VALUES ({writer})"))
+                .await
+                .expect("insert");
+            txn.commit().await.expect("commit");
+        }));
+        // Arrivals 20 ms apart, so their order is defined.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let elsewhere = tokio::time::timeout(
+        std::time::Duration::from_secs(1),
+        kopir::db::begin_write(&other),
+    )
+    .await
+    .expect("another file's writer does not wait")
+    .expect("its transaction");
+    elsewhere.rollback().await.expect("rollback");
+    held.rollback().await.expect("rollback");
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    let order: Vec<i64> = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT writer FROM turn ORDER BY rowid",
+        ))
+        .await
+        .expect("rows")
+        .iter()
+        .map(|row| row.try_get_by_index(0).expect("writer"))
+        .collect();
+    assert_eq!(order, [1, 2, 3, 4, 5, 6]);
+}
