@@ -128,9 +128,9 @@ fn main() -> anyhow::Result<()> {
             continue;
         }
         match &references {
-            Ok(node) => {
+            Ok(()) => {
                 for (name, script_name) in REFERENCES {
-                    let server = Server::start(Kind::Reference, node, |port| {
+                    let server = Server::start(Kind::Reference, "node".as_ref(), |port| {
                         vec![
                             REFERENCE_SCRIPT.into(),
                             script_name.into(),
@@ -309,9 +309,8 @@ const REFERENCE_SCRIPT: &str = concat!(
     "/benches/load/reference/server.mjs"
 );
 
-/// Installs the reference servers' pinned packages (`npm ci`); answers `node`'s path, or why
-/// they cannot run here.
-fn install_references() -> Result<std::path::PathBuf, String> {
+/// Installs the reference servers' pinned packages (`npm ci`), or says why they cannot run here.
+fn install_references() -> Result<(), String> {
     let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/load/reference");
     let npm = Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund", "--silent"])
@@ -321,7 +320,7 @@ fn install_references() -> Result<std::path::PathBuf, String> {
     if !npm.success() {
         return Err(format!("`npm ci` in {folder} failed ({npm})"));
     }
-    Ok("node".into())
+    Ok(())
 }
 
 /// What the run measured that later rows are compared with.

@@ -11,9 +11,9 @@ use std::{
 use anyhow::Context as _;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
-    TransactionTrait,
+    ConnAcquireErr, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, SqliteTransactionMode,
+    Statement, TransactionOptions, TransactionTrait,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 
@@ -76,11 +76,8 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
         Some(gate) => Some(
             tokio::time::timeout(SQLITE_BUSY_TIMEOUT, gate.lock_owned())
                 .await
-                .map_err(|_| {
-                    DbErr::Custom(format!(
-                        "no turn to write within {SQLITE_BUSY_TIMEOUT:?} (database is locked)"
-                    ))
-                })?,
+                // Classified like SQLite's own busy timeout: the database is unavailable.
+                .map_err(|_| DbErr::ConnectionAcquire(ConnAcquireErr::Timeout))?,
         ),
         None => None,
     };

@@ -460,3 +460,21 @@ async fn sqlite_writers_take_turns_in_arrival_order() {
         .collect();
     assert_eq!(order, [1, 2, 3, 4, 5, 6]);
 }
+
+/// A writer kept waiting for its turn past the busy timeout is told the database is
+/// unavailable (worth retrying), as SQLite's own busy timeout is reported.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_writer_kept_waiting_past_the_busy_timeout_hears_the_database_is_unavailable() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("busy.db").display());
+    let db = kopir::db::connect(&url, 2).await.expect("database");
+    let held = kopir::db::begin_write(&db).await.expect("first writer");
+    let Err(late) = kopir::db::begin_write(&db).await else {
+        panic!("a second writer got in while the first held the database");
+    };
+    assert_eq!(
+        kopir::error::AppError::from(late).code(),
+        kopir::error::ErrorCode::DbUnavailable
+    );
+    held.rollback().await.expect("rollback");
+}

@@ -144,7 +144,14 @@ async fn nested_queries_cost_a_bounded_number_of_statements(backend: Backend) {
                 .iter()
                 .all(|n| n["members"].as_array().is_some_and(|m| m.len() == 1))
         );
-        let statements = app.take_statements();
+        // Not the request's: on PostgreSQL the matching index's follower reads the counter when
+        // notified, and tests running beside this one, in other schemas of the same database,
+        // notify on the same channel.
+        let statements: Vec<String> = app
+            .take_statements()
+            .into_iter()
+            .filter(|s| s != "SELECT value FROM matching_revision WHERE id = 1")
+            .collect();
         assert!(
             (9..=11).contains(&statements.len()),
             "page of {first}: {} statements:\n{statements:#?}",
