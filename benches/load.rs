@@ -17,7 +17,8 @@
 //! Options: `--organizations N` (default 10000), `--seconds S` (5), `--connections C` (64),
 //! `--only TEXT` (only the operations whose name contains it, beside the bare handler),
 //! `--backend sqlite|postgres|both` (both; PostgreSQL at `KOPIR_LOAD_POSTGRES`, default
-//! `postgres://postgres@127.0.0.1:5432`, database `kopir_load`, dropped and recreated).
+//! `postgres://postgres@127.0.0.1:5432`, database `kopir_load`, dropped and recreated),
+//! `--kopir PATH` (the `kopir` binary to measure; default the one built with this harness).
 //!
 //! The generator is in the repository rather than `oha` or `wrk` because neither reads the
 //! bodies: a GraphQL server answers most failures with 200.
@@ -97,8 +98,9 @@ fn main() -> anyhow::Result<()> {
             "postgres"
         }],
     };
-    // `cargo bench` builds the binary with the same optimisations as this harness.
-    let kopir = env!("CARGO_BIN_EXE_kopir");
+    // `cargo bench` builds the binary with the same optimisations as this harness; another
+    // build's binary compares two versions on the same data in one session.
+    let kopir = option(&args, "--kopir", env!("CARGO_BIN_EXE_kopir"));
     let references = install_references();
     let work = tempfile::tempdir()?;
     for backend in backends {
@@ -112,7 +114,7 @@ fn main() -> anyhow::Result<()> {
             "\n== {backend}: {organizations} organisations generated in {:.1?}",
             started.elapsed()
         );
-        let kopir = Server::start(Kind::Kopir, kopir.as_ref(), |port| {
+        let kopir = Server::start(Kind::Kopir, std::path::Path::new(&kopir), |port| {
             vec![
                 "serve".into(),
                 "--database-url".into(),
@@ -222,10 +224,11 @@ impl Server {
                 if kind == Kind::Kopir {
                     // Kopir answers before it is ready: the matching index is built meanwhile.
                     println!(
-                        "kopir answering after {:.1?}, ready (matching index built) after {:.1?}; resident memory {} MB",
+                        "kopir answering after {:.1?}, ready (matching index built) after {:.1?}; resident memory {} MB, peak {} MB",
                         alive.unwrap_or_default(),
                         started.elapsed(),
-                        server.resident_mb().unwrap_or_default()
+                        server.memory_mb("VmRSS:").unwrap_or_default(),
+                        server.memory_mb("VmHWM:").unwrap_or_default()
                     );
                 }
                 return Ok(server);
@@ -235,12 +238,12 @@ impl Server {
         anyhow::bail!("{} did not become ready", server.base)
     }
 
-    /// Resident memory, in MB.
-    fn resident_mb(&self) -> Option<u64> {
+    /// A memory figure of `/proc/PID/status` (`VmRSS:` resident, `VmHWM:` its peak), in MB.
+    fn memory_mb(&self, field: &str) -> Option<u64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
         let kb: u64 = status
             .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))?
+            .find_map(|l| l.strip_prefix(field))?
             .trim()
             .trim_end_matches("kB")
             .trim()

@@ -1,7 +1,7 @@
 //! The in-memory matcher: documents of both sides with their indexes, candidate retrieval, and
 //! scoring of a pair into explained factors.
 
-use std::collections::HashMap;
+use std::{borrow::Cow, collections::HashMap};
 
 use entity::need::{Confidentiality, NeedStatus};
 use rustc_hash::FxHashMap;
@@ -70,12 +70,23 @@ pub struct Match {
     pub teaser_only: bool,
 }
 
-/// An indexed need: its terms in full and as a teaser. The words behind the terms are not kept
-/// (they would be most of the memory); an explanation analyses the need's text again for them.
+/// An indexed need. The words behind its terms are not kept (an explanation analyses the need's
+/// text again for them), nor are terms the needs' index already holds: a public need's full
+/// terms, a teaser need's teaser (the only ones shown as teasers). Keeping both copies of every
+/// need's terms made a need cost 13 KB where a capability costs 6.
 pub(super) struct NeedDoc {
     pub profile: NeedProfile,
-    pub full: Terms,
-    pub teaser: Terms,
+    /// Where the index holds what everybody may read of it.
+    pub slot: u32,
+    /// Its full terms, if the index does not hold them (teaser and confidential needs).
+    pub full: Option<Terms>,
+}
+
+/// A need's terms as a viewer may read them, and those terms scored against themselves with the
+/// capabilities' statistics: the scale of its text factor.
+struct NeedText<'a> {
+    terms: Cow<'a, Terms>,
+    own: f32,
 }
 
 pub(super) struct CapabilityDoc {
@@ -208,8 +219,15 @@ impl Engine {
         self.posting_budget = postings;
     }
 
-    /// Adds or replaces capabilities. Many at once (start-up) build the index in one pass.
+    /// Adds or replaces capabilities, ready to be queried.
     pub fn upsert_capabilities(&mut self, profiles: Vec<CapabilityProfile>) {
+        self.stage_capabilities(profiles);
+        self.settle();
+    }
+
+    /// Adds or replaces capabilities; many at once are staged, their postings built by
+    /// [`Engine::settle`], so a start-up build can feed them chunk by chunk.
+    pub fn stage_capabilities(&mut self, profiles: Vec<CapabilityProfile>) {
         let bulk = profiles.len() > 64;
         let mut batch = Vec::new();
         if bulk {
@@ -243,16 +261,27 @@ impl Engine {
             self.capabilities.docs[slot as usize] = Some(CapabilityDoc { profile, slot });
         }
         if bulk {
-            self.capabilities.corpus.extend(batch);
+            self.capabilities.corpus.stage(batch);
         }
     }
 
-    /// Adds or replaces needs. Capabilities they were matched with should be loaded first.
+    /// Adds or replaces needs, ready to be queried. Capabilities they were matched with should
+    /// be loaded first.
     pub fn upsert_needs(&mut self, profiles: Vec<NeedProfile>) {
+        self.stage_needs(profiles);
+        self.settle();
+    }
+
+    /// Adds or replaces needs as [`Engine::stage_capabilities`] does capabilities.
+    pub fn stage_needs(&mut self, profiles: Vec<NeedProfile>) {
         let bulk = profiles.len() > 64;
         let mut batch = Vec::new();
-        let analysed = each(&profiles, |p| {
-            (terms(&need_parts(p), false), terms(&teaser_parts(p), false))
+        let analysed = each(&profiles, |p| match p.confidentiality {
+            Confidentiality::Teaser => (
+                terms(&need_parts(p), false),
+                Some(terms(&teaser_parts(p), false)),
+            ),
+            _ => (terms(&need_parts(p), false), None),
         });
         for (profile, (full, teaser)) in profiles.into_iter().zip(analysed) {
             let slot = self.needs.slot(profile.id);
@@ -272,10 +301,10 @@ impl Engine {
             self.needs.set_fields(slot, &old_fields, &profile.fields);
             // The needs index holds what everybody may read, so that retrieval itself cannot
             // reveal hidden text; viewers who may read more get those needs rescored in full.
-            let public = match profile.confidentiality {
-                Confidentiality::Public => Some(full.clone()),
-                Confidentiality::Teaser => Some(teaser.clone()),
-                Confidentiality::Confidential => None,
+            let (public, full) = match profile.confidentiality {
+                Confidentiality::Public => (Some(full), None),
+                Confidentiality::Teaser => (teaser, Some(full)),
+                Confidentiality::Confidential => (None, Some(full)),
             };
             match (public, bulk) {
                 (Some(terms), true) => batch.push((slot, terms)),
@@ -284,13 +313,20 @@ impl Engine {
             }
             self.needs.docs[slot as usize] = Some(NeedDoc {
                 profile,
+                slot,
                 full,
-                teaser,
             });
         }
         if bulk {
-            self.needs.corpus.extend(batch);
+            self.needs.corpus.stage(batch);
         }
+    }
+
+    /// Builds the postings of everything staged: the engine answers queries only when settled.
+    pub fn settle(&mut self) {
+        self.capabilities.corpus.settle();
+        self.needs.corpus.settle();
+        self.records.settle();
     }
 
     fn matched_owner(&self, need: &NeedProfile) -> Option<i64> {
@@ -303,8 +339,14 @@ impl Engine {
         self.organizations.insert(organization_id, profile);
     }
 
-    /// Adds or replaces portfolio items.
+    /// Adds or replaces portfolio items, ready to be queried.
     pub fn upsert_items(&mut self, items: Vec<ItemProfile>) {
+        self.stage_items(items);
+        self.settle();
+    }
+
+    /// Adds or replaces portfolio items as [`Engine::stage_capabilities`] does capabilities.
+    pub fn stage_items(&mut self, items: Vec<ItemProfile>) {
         self.records.upsert(items);
     }
 
@@ -365,13 +407,13 @@ impl Engine {
             ));
         }
         let side = &self.capabilities;
-        let candidates = self.candidates(side, &need.full, &need.profile.fields);
-        let own = self.own_score(need, NeedView::Full);
+        let text = self.need_text(need, NeedView::Full);
+        let candidates = self.candidates(side, &text.terms, &need.profile.fields);
         let mut out: Vec<Match> = candidates
             .into_iter()
             .filter_map(|slot| {
                 let cap = side.docs[slot as usize].as_ref()?;
-                let m = self.evaluate(need, NeedView::Full, own, cap, None);
+                let m = self.evaluate(need, NeedView::Full, &text, cap, None);
                 m.exclusions.is_empty().then_some(m)
             })
             .collect();
@@ -382,7 +424,7 @@ impl Engine {
             .iter()
             .filter_map(|m| {
                 let cap = side.get(m.capability_id)?;
-                Some(self.evaluate(need, NeedView::Full, own, cap, Some(&words)))
+                Some(self.evaluate(need, NeedView::Full, &text, cap, Some(&words)))
             })
             .collect())
     }
@@ -418,7 +460,7 @@ impl Engine {
                 if view == NeedView::Hidden {
                     return None;
                 }
-                let m = self.evaluate(need, view, self.own_score(need, view), cap, None);
+                let m = self.evaluate(need, view, &self.need_text(need, view), cap, None);
                 m.exclusions.is_empty().then_some(m)
             })
             .collect();
@@ -429,7 +471,7 @@ impl Engine {
                 let need = side.get(m.need_id)?;
                 let view = sees(viewer, &need.profile);
                 let words = need_words(need, view);
-                Some(self.evaluate(need, view, self.own_score(need, view), cap, Some(&words)))
+                Some(self.evaluate(need, view, &self.need_text(need, view), cap, Some(&words)))
             })
             .collect())
     }
@@ -439,7 +481,8 @@ impl Engine {
         let (need, view) = self.need_for(need_id, viewer)?;
         let cap = self.capability_for(capability_id, viewer)?;
         let words = need_words(need, view);
-        Ok(self.evaluate(need, view, self.own_score(need, view), cap, Some(&words)))
+        let text = self.need_text(need, view);
+        Ok(self.evaluate(need, view, &text, cap, Some(&words)))
     }
 
     /// Slots worth scoring exactly: the best by text, plus the newest sharing each field.
@@ -468,7 +511,7 @@ impl Engine {
         &self,
         need: &NeedDoc,
         view: NeedView,
-        own: f32,
+        text: &NeedText<'_>,
         cap: &CapabilityDoc,
         words: Option<&HashMap<Feature, String>>,
     ) -> Match {
@@ -495,7 +538,6 @@ impl Engine {
             exclusions.push(Exclusion::NeedNotOpen);
         }
 
-        let query = if teaser { &need.teaser } else { &need.full };
         let record = self
             .track_record
             .get(&c.organization_id)
@@ -506,7 +548,7 @@ impl Engine {
         let values = [
             (
                 FactorName::Text,
-                self.text_factor(query, own, cap.slot, words),
+                self.text_factor(&text.terms, text.own, cap.slot, words),
             ),
             (FactorName::Fields, fields_factor(&n.fields, &c.fields)),
             (
@@ -560,14 +602,15 @@ impl Engine {
         }
     }
 
-    /// The need's text (as `view` shows it) scored against itself: the scale of its text factor.
-    fn own_score(&self, need: &NeedDoc, view: NeedView) -> f32 {
-        let query = if view == NeedView::Teaser {
-            &need.teaser
-        } else {
-            &need.full
+    /// The need's terms as `view` shows them, with their score against themselves.
+    fn need_text<'a>(&'a self, need: &'a NeedDoc, view: NeedView) -> NeedText<'a> {
+        let terms = match (view, &need.full) {
+            (NeedView::Full, Some(full)) => Cow::Borrowed(full),
+            // What the index holds: all of a public need, the teaser of a need shown as one.
+            _ => Cow::Owned(self.needs.corpus.terms(need.slot).unwrap_or_default()),
         };
-        self.capabilities.corpus.self_score(query)
+        let own = self.capabilities.corpus.self_score(&terms);
+        NeedText { terms, own }
     }
 
     /// BM25 of the need's text against the capability's, over the capability corpus, relative

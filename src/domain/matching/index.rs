@@ -49,6 +49,9 @@ pub struct Corpus {
     docs: Vec<Option<Doc>>,
     live: u32,
     total_length: f64,
+    /// Documents were staged ([`Corpus::stage`]) since the postings were last built: no query
+    /// may run until [`Corpus::settle`].
+    stale: bool,
 }
 
 impl Corpus {
@@ -90,6 +93,10 @@ impl Corpus {
         // The document counts in the average it is normalised by: the first document of an
         // empty corpus is then of average length, not penalised against a length of 1.
         self.add_doc(slot, &terms);
+        if self.stale {
+            // Its postings come with everyone's at `settle`.
+            return;
+        }
         let Some(doc) = self.docs[slot as usize].as_ref() else {
             return;
         };
@@ -108,14 +115,24 @@ impl Corpus {
         }
     }
 
-    /// Indexes many documents at once (start-up): one sort per list instead of one insertion
-    /// per posting.
-    pub fn extend(&mut self, docs: impl IntoIterator<Item = (u32, Terms)>) {
+    /// Adds documents without their postings, which [`Corpus::settle`] builds for all at once:
+    /// one sort per list instead of one insertion per posting, and a start-up build can stage
+    /// its documents chunk by chunk, never holding more than a chunk's analysed text.
+    pub fn stage(&mut self, docs: impl IntoIterator<Item = (u32, Terms)>) {
         for (slot, terms) in docs {
-            // The postings are rebuilt below, so only the document itself is replaced here.
+            // The postings are rebuilt at `settle`, so only the document itself is replaced.
             self.take_doc(slot);
             self.add_doc(slot, &terms);
         }
+        self.stale = true;
+    }
+
+    /// Builds the postings of every document, if any were staged since the last build.
+    pub fn settle(&mut self) {
+        if !self.stale {
+            return;
+        }
+        self.stale = false;
         // Impacts need the final average length, so postings are built after all lengths.
         self.postings.iter_mut().for_each(Vec::clear);
         for (slot, doc) in self.docs.iter().enumerate() {
@@ -184,6 +201,9 @@ impl Corpus {
         let Some(doc) = self.take_doc(slot) else {
             return;
         };
+        if self.stale {
+            return;
+        }
         for &(id, _) in &doc.terms {
             self.postings[id as usize].retain(|p| p.slot != slot);
         }
@@ -192,6 +212,7 @@ impl Corpus {
     /// Approximate BM25 scores of `query` against every document, reading at most `budget`
     /// postings; `scores` is resized to the slot count and overwritten.
     pub fn accumulate(&self, query: &Terms, budget: usize, scores: &mut Vec<f32>) {
+        debug_assert!(!self.stale, "a query on staged documents without postings");
         scores.clear();
         scores.resize(self.docs.len(), 0.0);
         let mut lists: Vec<(f32, &[Posting])> = query
@@ -302,7 +323,8 @@ mod tests {
             "wheat irrigation in dry soil",
             "oil pipeline corrosion monitoring",
         ];
-        corpus.extend(texts.iter().enumerate().map(|(i, t)| (i as u32, terms(t))));
+        corpus.stage(texts.iter().enumerate().map(|(i, t)| (i as u32, terms(t))));
+        corpus.settle();
         let query = terms("oil corrosion");
         let mut scores = Vec::new();
         corpus.accumulate(&query, usize::MAX, &mut scores);

@@ -69,7 +69,8 @@ fn item_terms(item: &ItemProfile) -> (Terms, Terms) {
 }
 
 impl Records {
-    /// Adds or replaces items. Many at once (start-up) build the index in one pass.
+    /// Adds or replaces items. Many at once are staged, their postings built by
+    /// [`Records::settle`].
     pub fn upsert(&mut self, items: Vec<ItemProfile>) {
         let bulk = items.len() > 64;
         let (mut titles, mut abstracts) = (Vec::new(), Vec::new());
@@ -106,9 +107,15 @@ impl Records {
             });
         }
         if bulk {
-            self.titles.extend(titles);
-            self.abstracts.extend(abstracts);
+            self.titles.stage(titles);
+            self.abstracts.stage(abstracts);
         }
+    }
+
+    /// Builds the postings of staged items.
+    pub fn settle(&mut self) {
+        self.titles.settle();
+        self.abstracts.settle();
     }
 
     /// Drops an item.
@@ -207,6 +214,7 @@ mod tests {
             item(1, "solar cells", &[10, 20, 30]),
             item(2, "wind turbines", &[10, 20]),
         ]);
+        records.settle();
         assert_eq!(shared(&records, 10, 20), 2);
         assert_eq!(shared(&records, 30, 10), 1);
         records.upsert(vec![item(1, "solar cells", &[10, 40])]);

@@ -29,7 +29,7 @@ use entity::{
 };
 use sea_orm::{
     ColumnTrait as _, ConnectionTrait, DatabaseBackend, DatabaseConnection, DerivePartialModel,
-    EntityTrait as _, Order, QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _,
+    EntityTrait, Order, QueryFilter as _, QueryOrder as _, QuerySelect as _, QueryTrait as _,
     Statement, sea_query::NullOrdering,
 };
 use tokio::sync::{RwLock, RwLockReadGuard};
@@ -177,8 +177,17 @@ impl Matcher {
         let mut state = self.state.write().await;
         if state.revision < committed {
             let seen = state.revision;
-            let newest = load_changes(db, &mut state.engine, seen).await?;
-            state.revision = newest.max(committed);
+            let loaded = load_changes(db, &mut state.engine, seen).await;
+            // Settled even after a failure: what was staged is then queried correctly, and
+            // the revision not moving makes the next query load it again.
+            state.engine.settle();
+            loaded?;
+            // `committed`, not the newest revision loaded: every write up to `committed` had
+            // committed before the first row was read, but of the writes after it, one may have
+            // been read (a later table, a later chunk) while an earlier one committed where
+            // the reads had already passed. Taking the newest would skip that one for good;
+            // rows above `committed` are simply loaded again next time.
+            state.revision = committed;
             self.building.store(false, Ordering::Release);
             tracing::debug!(
                 from = seen,
@@ -378,12 +387,64 @@ struct OrganizationRow {
     country: String,
     region_id: Option<i64>,
     science_city_id: Option<i64>,
-    matching_revision: i64,
 }
 
-/// Applies every row changed after revision `seen`; returns the newest revision applied.
-async fn load_changes(db: &DatabaseConnection, engine: &mut Engine, seen: i64) -> AppResult<i64> {
-    let mut newest = seen;
+/// Rows read per statement when loading changes. A start-up build goes through the whole
+/// registry this many rows at a time, and the engine stages each chunk's analysed text into its
+/// compact index before the next is read: with one statement per table, the rows of 1M
+/// organisations and their analysed text were all held at once (13.4 GB resident).
+const LOAD_CHUNK: u64 = 5_000;
+
+/// Rows of `E` written after a revision, read in id order [`LOAD_CHUNK`] at a time.
+struct Changed<E: EntityTrait> {
+    id: E::Column,
+    revision: E::Column,
+    id_of: fn(&E::Model) -> i64,
+    seen: i64,
+    /// Rows per statement.
+    chunk: u64,
+    /// The last id read; `None` once every row is.
+    after: Option<i64>,
+}
+
+impl<E: EntityTrait> Changed<E> {
+    fn after(
+        seen: i64,
+        (id, revision): (E::Column, E::Column),
+        id_of: fn(&E::Model) -> i64,
+    ) -> Self {
+        Self {
+            id,
+            revision,
+            id_of,
+            seen,
+            chunk: LOAD_CHUNK,
+            after: Some(i64::MIN),
+        }
+    }
+
+    /// The next chunk, or `None` when every row has been read.
+    async fn next(&mut self, db: &DatabaseConnection) -> AppResult<Option<Vec<E::Model>>> {
+        let Some(after) = self.after else {
+            return Ok(None);
+        };
+        let rows = E::find()
+            .filter(self.revision.gt(self.seen))
+            .filter(self.id.gt(after))
+            .order_by_asc(self.id)
+            .limit(self.chunk)
+            .all(db)
+            .await?;
+        self.after = match rows.last() {
+            Some(last) if rows.len() as u64 == self.chunk => Some((self.id_of)(last)),
+            _ => None,
+        };
+        Ok((!rows.is_empty()).then_some(rows))
+    }
+}
+
+/// Applies every row changed after revision `seen`, staged: the caller settles the engine.
+async fn load_changes(db: &DatabaseConnection, engine: &mut Engine, seen: i64) -> AppResult<()> {
     let orgs = organization::Entity::find()
         .filter(organization::Column::MatchingRevision.gt(seen))
         .into_partial_model::<OrganizationRow>()
@@ -391,7 +452,6 @@ async fn load_changes(db: &DatabaseConnection, engine: &mut Engine, seen: i64) -
         .await?;
     let changed_orgs: Vec<i64> = orgs.iter().map(|o| o.id).collect();
     for org in orgs {
-        newest = newest.max(org.matching_revision);
         engine.set_organization(
             org.id,
             OrganizationProfile {
@@ -404,45 +464,42 @@ async fn load_changes(db: &DatabaseConnection, engine: &mut Engine, seen: i64) -
             },
         );
     }
-    newest = newest.max(load_items(db, engine, seen, &changed_orgs).await?);
-    let caps = capability::Entity::find()
-        .filter(capability::Column::Revision.gt(seen))
-        .all(db)
-        .await?;
-    newest = caps.iter().map(|c| c.revision).fold(newest, i64::max);
-    engine.upsert_capabilities(caps.into_iter().map(capability_profile).collect());
-
-    let needs = need::Entity::find()
-        .filter(need::Column::Revision.gt(seen))
-        .all(db)
-        .await?;
-    newest = needs.iter().map(|n| n.revision).fold(newest, i64::max);
-    let mut shares: HashMap<i64, Vec<i64>> = HashMap::new();
-    // Shares change only with their need (and its revision), so they are loaded with it; in
-    // chunks, as databases cap the parameters of one statement.
-    for chunk in needs.chunks(500) {
-        let ids: Vec<i64> = chunk.iter().map(|n| n.id).collect();
-        for share in need_share::Entity::find()
-            .filter(need_share::Column::NeedId.is_in(ids))
-            .all(db)
-            .await?
-        {
-            shares
-                .entry(share.need_id)
-                .or_default()
-                .push(share.organization_id);
-        }
+    load_items(db, engine, seen, &changed_orgs).await?;
+    let columns = (capability::Column::Id, capability::Column::Revision);
+    let mut caps = Changed::<capability::Entity>::after(seen, columns, |c| c.id);
+    while let Some(chunk) = caps.next(db).await? {
+        engine.stage_capabilities(chunk.into_iter().map(capability_profile).collect());
     }
-    engine.upsert_needs(
-        needs
-            .into_iter()
-            .map(|n| {
-                let shared = shares.remove(&n.id).unwrap_or_default();
-                need_profile(n, shared)
-            })
-            .collect(),
-    );
-    Ok(newest)
+    let columns = (need::Column::Id, need::Column::Revision);
+    let mut needs = Changed::<need::Entity>::after(seen, columns, |n| n.id);
+    while let Some(chunk) = needs.next(db).await? {
+        // Shares change only with their need (and its revision), so they are loaded with it; in
+        // groups, as databases cap the parameters of one statement.
+        let mut shares: HashMap<i64, Vec<i64>> = HashMap::new();
+        for group in chunk.chunks(500) {
+            let ids: Vec<i64> = group.iter().map(|n| n.id).collect();
+            for share in need_share::Entity::find()
+                .filter(need_share::Column::NeedId.is_in(ids))
+                .all(db)
+                .await?
+            {
+                shares
+                    .entry(share.need_id)
+                    .or_default()
+                    .push(share.organization_id);
+            }
+        }
+        engine.stage_needs(
+            chunk
+                .into_iter()
+                .map(|n| {
+                    let shared = shares.remove(&n.id).unwrap_or_default();
+                    need_profile(n, shared)
+                })
+                .collect(),
+        );
+    }
+    Ok(())
 }
 
 /// Applies the portfolio items written after revision `seen`, and drops those deleted: removing
@@ -453,35 +510,34 @@ async fn load_items(
     engine: &mut Engine,
     seen: i64,
     changed_orgs: &[i64],
-) -> AppResult<i64> {
-    let items = portfolio_item::Entity::find()
-        .filter(portfolio_item::Column::Revision.gt(seen))
-        .all(db)
-        .await?;
-    let newest = items.iter().map(|i| i.revision).fold(seen, i64::max);
-    let mut participants: HashMap<i64, Vec<i64>> = HashMap::new();
-    for chunk in items.chunks(500) {
-        let ids: Vec<i64> = chunk.iter().map(|i| i.id).collect();
-        for p in portfolio_participant::Entity::find()
-            .filter(portfolio_participant::Column::ItemId.is_in(ids))
-            .all(db)
-            .await?
-        {
-            participants
-                .entry(p.item_id)
-                .or_default()
-                .push(p.organization_id);
+) -> AppResult<()> {
+    let columns = (portfolio_item::Column::Id, portfolio_item::Column::Revision);
+    let mut items = Changed::<portfolio_item::Entity>::after(seen, columns, |i| i.id);
+    while let Some(chunk) = items.next(db).await? {
+        let mut participants: HashMap<i64, Vec<i64>> = HashMap::new();
+        for group in chunk.chunks(500) {
+            let ids: Vec<i64> = group.iter().map(|i| i.id).collect();
+            for p in portfolio_participant::Entity::find()
+                .filter(portfolio_participant::Column::ItemId.is_in(ids))
+                .all(db)
+                .await?
+            {
+                participants
+                    .entry(p.item_id)
+                    .or_default()
+                    .push(p.organization_id);
+            }
         }
+        engine.stage_items(
+            chunk
+                .into_iter()
+                .map(|i| {
+                    let who = participants.remove(&i.id).unwrap_or_default();
+                    item_profile(i, who)
+                })
+                .collect(),
+        );
     }
-    engine.upsert_items(
-        items
-            .into_iter()
-            .map(|i| {
-                let who = participants.remove(&i.id).unwrap_or_default();
-                item_profile(i, who)
-            })
-            .collect(),
-    );
     if seen >= 0 {
         let held: Vec<i64> = changed_orgs
             .iter()
@@ -502,7 +558,7 @@ async fn load_items(
             }
         }
     }
-    Ok(newest)
+    Ok(())
 }
 
 /// A portfolio item row as matching sees it.
@@ -577,5 +633,47 @@ pub fn capability_profile(c: capability::Model) -> CapabilityProfile {
         capacity: c.capacity,
         sectors: c.sectors.0,
         active: c.active,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use entity::region;
+
+    use super::*;
+
+    /// Every row once, in order, whether or not the count is a multiple of the chunk.
+    #[tokio::test]
+    async fn changed_rows_are_read_chunk_by_chunk_without_gaps_or_repeats() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}/kopir.db", dir.path().display());
+        let db = crate::db::connect(&url, 1).await.expect("connect");
+        crate::db::migrate(&db).await.expect("migrate");
+        // The 20 regions the migrations seed; their id stands in for a revision.
+        let all: Vec<i64> = region::Entity::find()
+            .order_by_asc(region::Column::Id)
+            .all(&db)
+            .await
+            .expect("regions")
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(all.len(), 20);
+        for (chunk, sizes) in [(3, vec![3, 3, 3, 3, 3, 3, 2]), (4, vec![4; 5])] {
+            let columns = (region::Column::Id, region::Column::Id);
+            let mut rows = Changed::<region::Entity>::after(0, columns, |r| r.id);
+            rows.chunk = chunk;
+            let (mut seen, mut got) = (Vec::new(), Vec::new());
+            while let Some(part) = rows.next(&db).await.expect("chunk") {
+                got.push(part.len());
+                seen.extend(part.iter().map(|r| r.id));
+            }
+            assert_eq!(got, sizes, "chunk {chunk}");
+            assert_eq!(seen, all, "chunk {chunk}");
+        }
+        let columns = (region::Column::Id, region::Column::Id);
+        let mut later = Changed::<region::Entity>::after(all[16], columns, |r| r.id);
+        let part = later.next(&db).await.expect("chunk").expect("rows");
+        assert_eq!(part.iter().map(|r| r.id).collect::<Vec<_>>(), all[17..]);
     }
 }
