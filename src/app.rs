@@ -35,6 +35,7 @@ use axum::{
 };
 use tower_http::{
     catch_panic::CatchPanicLayer,
+    classify::ServerErrorsFailureClass,
     limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
@@ -134,10 +135,13 @@ pub const DEFAULT_LOADER_WINDOW: Duration = Duration::from_millis(1);
 pub struct AppState {
     /// Shared services.
     pub app: Arc<App>,
-    /// The GraphQL schema, built once.
+    /// The GraphQL schema for `POST`, built once.
     pub schema: KopirSchema,
     /// The query-only schema for `GET`.
     pub read_only: ReadOnlySchema,
+    /// The schema for WebSocket connections (the same, with the request pipeline as an
+    /// extension).
+    pub connection_schema: KopirSchema,
     /// Set when shutdown begins, so `/readyz` turns away new traffic at once.
     pub shutting_down: Arc<AtomicBool>,
     /// Open WebSocket connections, for their limits.
@@ -175,8 +179,13 @@ impl AppState {
         });
         let app = Arc::new(app);
         Self {
-            schema: api::schema(app.services.clone(), app.documents.clone(), mode),
-            read_only: api::read_only_schema(app.services.clone(), app.documents.clone(), mode),
+            schema: api::schema(app.services.clone(), mode),
+            read_only: api::read_only_schema(app.services.clone(), mode),
+            connection_schema: api::connection_schema(
+                app.services.clone(),
+                app.documents.clone(),
+                mode,
+            ),
             app,
             shutting_down: Arc::new(AtomicBool::new(false)),
             connections: Arc::default(),
@@ -259,6 +268,20 @@ pub fn router(state: AppState) -> Router {
     }
 }
 
+/// Logs a response that failed: at ERROR, except a 503, which a replica answers while it is
+/// starting (`/readyz` during the index build), shutting down or without its database — states
+/// it logs once itself, and which load balancers polling every second would otherwise turn into a
+/// line of ERROR per probe.
+fn log_failure(class: ServerErrorsFailureClass, latency: Duration, _span: &tracing::Span) {
+    let latency_ms = latency.as_millis() as u64;
+    match class {
+        ServerErrorsFailureClass::StatusCode(axum::http::StatusCode::SERVICE_UNAVAILABLE) => {
+            tracing::debug!(latency_ms, "unavailable (503)");
+        }
+        class => tracing::error!(%class, latency_ms, "response failed"),
+    }
+}
+
 /// The layers every route runs under: panic recovery, the body limit, tracing and request ids.
 pub fn layers(routes: Router) -> Router {
     routes
@@ -278,7 +301,57 @@ pub fn layers(routes: Router) -> Router {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
             tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
-        }))
+        }).on_failure(log_failure))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// A log sink for one test.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("log lock").extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_unavailable_replica_is_not_logged_as_an_error_but_a_failure_is() {
+        let lines = Lines::default();
+        let sink = lines.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let span = tracing::Span::none();
+            let status = |code| ServerErrorsFailureClass::StatusCode(code);
+            log_failure(
+                status(axum::http::StatusCode::SERVICE_UNAVAILABLE),
+                Duration::from_millis(2),
+                &span,
+            );
+            log_failure(
+                status(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+                Duration::from_millis(3),
+                &span,
+            );
+        });
+        let text = String::from_utf8(lines.0.lock().expect("log lock").clone()).expect("utf-8");
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.contains("ERROR") && text.contains("500"), "{text}");
+    }
 }

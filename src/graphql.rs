@@ -20,6 +20,7 @@ pub mod money;
 pub mod needs;
 mod node;
 pub mod organizations;
+pub mod pipeline;
 pub mod portfolio;
 pub mod potential;
 pub mod realtime;
@@ -32,9 +33,7 @@ mod text_guard;
 use std::sync::{Arc, LazyLock};
 
 use async_graphql::{
-    Context, EmptyMutation, EmptySubscription, MergedObject, Response, Schema, SchemaBuilder,
-    ServerError,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextRequest},
+    Context, EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder,
 };
 use tokio::sync::Mutex;
 
@@ -42,7 +41,7 @@ use self::documents::Documents;
 use crate::{
     auth::Viewer,
     domain::{Services, access::Access, text::Lang},
-    error::{AppError, ErrorCode},
+    error::AppError,
 };
 
 /// Every query field.
@@ -118,48 +117,49 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, realtime::Subscription
     )
 }
 
-/// The schema serving `POST` requests.
-pub fn schema(services: Arc<Services>, documents: Arc<Documents>, mode: Mode) -> KopirSchema {
-    configure(schema_builder(), services, documents, mode).finish()
+/// The schema serving `POST` requests, run through [`pipeline::execute`].
+pub fn schema(services: Arc<Services>, mode: Mode) -> KopirSchema {
+    configure(schema_builder(), services, mode).finish()
 }
 
-/// The schema serving `GET` requests.
-pub fn read_only_schema(
+/// The schema serving WebSocket connections: [`schema`] with the pipeline's steps as an
+/// extension, as a connection's operations cannot be wrapped from outside.
+pub fn connection_schema(
     services: Arc<Services>,
     documents: Arc<Documents>,
     mode: Mode,
-) -> ReadOnlySchema {
+) -> KopirSchema {
+    configure(schema_builder(), services.clone(), mode)
+        .extension(pipeline::Checks {
+            documents,
+            services,
+        })
+        .finish()
+}
+
+/// The schema serving `GET` requests, run through [`pipeline::execute`].
+pub fn read_only_schema(services: Arc<Services>, mode: Mode) -> ReadOnlySchema {
     configure(
         Schema::build(Query::default(), EmptyMutation, EmptySubscription),
         services,
-        documents,
         mode,
     )
     .finish()
 }
 
-/// Limits, error codes and mode, shared by both schemas so they cannot drift apart.
+/// Limits and mode, shared by every schema so they cannot drift apart.
 fn configure<
     M: async_graphql::ObjectType + 'static,
     S: async_graphql::SubscriptionType + 'static,
 >(
     builder: SchemaBuilder<Query, M, S>,
     services: Arc<Services>,
-    documents: Arc<Documents>,
     mode: Mode,
 ) -> SchemaBuilder<Query, M, S> {
     let builder = builder
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_directives(limits::MAX_DIRECTIVES)
-        .extension(ErrorCodes)
-        .extension(Outbox)
-        .extension(limits::SelectionLimit)
-        .extension(text_guard::TextGuard)
-        .extension(crate::telemetry::OperationMetrics::new())
-        // Innermost, so the other extensions' checks of a parsed document run on cached ones
-        // too; only the parsing itself is skipped.
-        .extension(documents::DocumentStore(documents))
         .data(services);
     match mode {
         Mode::Production => builder.disable_introspection().disable_suggestions(),
@@ -273,83 +273,6 @@ pub fn patch<T, U>(
 /// The request's DataLoaders.
 pub fn loaders<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a loaders::Loaders> {
     ctx.data::<loaders::Loaders>()
-}
-
-/// Gives every error an `extensions.code`. Errors raised by Kopir's resolvers carry one already;
-/// the rest come from async-graphql itself rejecting the request (syntax, unknown fields,
-/// argument types, depth), which is the client's input, hence `BAD_USER_INPUT`.
-struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for ErrorCodes {
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let mut response = next.run(ctx).await;
-        for error in &mut response.errors {
-            add_default_code(error);
-        }
-        response
-    }
-}
-
-/// Tells this replica's event hub to read the outbox after a mutation ran: on SQLite that is
-/// how subscribers learn of it (PostgreSQL also notifies every replica).
-struct Outbox;
-
-impl ExtensionFactory for Outbox {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(OutboxRequest::default())
-    }
-}
-
-#[derive(Default)]
-struct OutboxRequest {
-    mutation: std::sync::atomic::AtomicBool,
-}
-
-#[async_trait::async_trait]
-impl Extension for OutboxRequest {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &async_graphql::Variables,
-        next: async_graphql::extensions::NextParseQuery<'_>,
-    ) -> async_graphql::ServerResult<async_graphql::parser::types::ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let mutation = document
-            .operations
-            .iter()
-            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation);
-        self.mutation
-            .store(mutation, std::sync::atomic::Ordering::Relaxed);
-        Ok(document)
-    }
-
-    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
-        let response = next.run(ctx).await;
-        if self.mutation.load(std::sync::atomic::Ordering::Relaxed)
-            && let Ok(services) = ctx.data::<Arc<Services>>()
-        {
-            services.events.poke();
-        }
-        response
-    }
-}
-
-fn add_default_code(error: &mut ServerError) {
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    if extensions.get("code").is_none() {
-        extensions.set("code", ErrorCode::BadUserInput.as_str());
-    }
-    if let Some(async_graphql::Value::String(code)) = extensions.get("code") {
-        crate::telemetry::count_error(code);
-    }
 }
 
 #[cfg(test)]

@@ -3,14 +3,10 @@
 
 use std::{
     collections::HashSet,
-    sync::{Arc, Mutex, OnceLock},
-    time::Instant,
+    sync::{LazyLock, Mutex, OnceLock},
+    time::{Duration, Instant},
 };
 
-use async_graphql::{
-    Response,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute},
-};
 use axum::{
     extract::MatchedPath, extract::Request, middleware::Next, response::Response as HttpResponse,
 };
@@ -84,77 +80,34 @@ pub async fn track_http(request: Request, next: Next) -> HttpResponse {
     response
 }
 
-/// Records each GraphQL operation's count, latency and error codes.
-pub struct OperationMetrics {
-    seen: Arc<Mutex<HashSet<String>>>,
-}
+/// Operation names already used as labels.
+static OPERATION_NAMES: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Mutex::default);
 
-impl OperationMetrics {
-    /// A fresh extension factory (one per schema).
-    pub fn new() -> Self {
-        Self {
-            seen: Arc::default(),
-        }
+/// The label of operation `name`: itself while fewer than [`MAX_OPERATION_NAMES`] are known (and
+/// it is a plain identifier), else `other`.
+fn operation_label(name: Option<&str>) -> String {
+    let Some(name) = name else {
+        return "anonymous".into();
+    };
+    let valid = name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let Ok(mut seen) = OPERATION_NAMES.lock() else {
+        return "other".into();
+    };
+    if valid && (seen.contains(name) || seen.len() < MAX_OPERATION_NAMES) {
+        seen.insert(name.to_owned());
+        name.to_owned()
+    } else {
+        "other".into()
     }
 }
 
-impl Default for OperationMetrics {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl ExtensionFactory for OperationMetrics {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(OperationMetricsExtension {
-            seen: self.seen.clone(),
-        })
-    }
-}
-
-struct OperationMetricsExtension {
-    seen: Arc<Mutex<HashSet<String>>>,
-}
-
-impl OperationMetricsExtension {
-    fn label(&self, name: Option<&str>) -> String {
-        let Some(name) = name else {
-            return "anonymous".into();
-        };
-        let valid = name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        let Ok(mut seen) = self.seen.lock() else {
-            return "other".into();
-        };
-        if valid && (seen.contains(name) || seen.len() < MAX_OPERATION_NAMES) {
-            seen.insert(name.to_owned());
-            name.to_owned()
-        } else {
-            "other".into()
-        }
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for OperationMetricsExtension {
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let operation = self.label(operation_name);
-        let started = Instant::now();
-        let response = next.run(ctx, operation_name).await;
-        let outcome = if response.errors.is_empty() {
-            "ok"
-        } else {
-            "error"
-        };
-        metrics::counter!("kopir_graphql_operations_total", "operation" => operation.clone(), "outcome" => outcome).increment(1);
-        metrics::histogram!("kopir_graphql_operation_duration_seconds", "operation" => operation)
-            .record(started.elapsed().as_secs_f64());
-        response
-    }
+/// Counts one GraphQL operation by name and outcome, with its latency.
+pub fn record_operation(name: Option<&str>, elapsed: Duration, ok: bool) {
+    let operation = operation_label(name);
+    let outcome = if ok { "ok" } else { "error" };
+    metrics::counter!("kopir_graphql_operations_total", "operation" => operation.clone(), "outcome" => outcome).increment(1);
+    metrics::histogram!("kopir_graphql_operation_duration_seconds", "operation" => operation)
+        .record(elapsed.as_secs_f64());
 }
 
 /// Counts one error by its `extensions.code`.

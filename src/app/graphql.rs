@@ -22,7 +22,7 @@ use crate::{
     domain::access::Access,
     domain::text::Lang,
     error::{AppError, ErrorCode},
-    graphql::{Mode, RequestCtx, loaders::Loaders, localize},
+    graphql::{Mode, RequestCtx, loaders::Loaders, localize, pipeline},
 };
 
 /// `GET /graphql`: GraphiQL for a browser in development mode, else a query. Anything but a
@@ -136,10 +136,11 @@ pub async fn graphql(
         let request = request
             .data(ctx)
             .data(Loaders::new(&state.app.services, state.app.loader_window));
+        let (services, documents) = (&state.app.services, &state.app.documents);
         let mut response = if method == Method::GET {
-            state.read_only.execute(request).await
+            pipeline::execute(&state.read_only, services, documents, request).await
         } else {
-            state.schema.execute(request).await
+            pipeline::execute(&state.schema, services, documents, request).await
         };
         // Error messages follow a language the client asked for; without one they stay
         // English, the language of the contract and of the logs.

@@ -169,7 +169,7 @@ pub async fn graphql_ws(
         address: peer.ip(),
         account: Mutex::new(None),
     });
-    let schema = state.schema.clone();
+    let schema = state.connection_schema.clone();
     let services = state.app.services.clone();
     let window = state.app.loader_window;
     upgrade

@@ -8,9 +8,10 @@
 //!   that has not seen a hash simply asks for it again.
 //! - **Trusted documents** (`--trusted-documents FILE`): only the listed documents run, sent
 //!   by hash or in full; anything else is `PERSISTED_QUERY_NOT_IN_LIST`, and nothing registers.
-//! - **Parsed documents** are cached by their text, so a repeated query is not parsed again.
-//!   Validation still runs on every request: async-graphql checks the variables' values in the
-//!   same pass, so a cached verdict would let bad variables through.
+//! - **Parsed documents** are cached by their text, so a repeated query is not parsed again
+//!   (HTTP requests; a WebSocket's operations are few and long-lived). Validation still runs on
+//!   every request: async-graphql checks the variables' values in the same pass, so a cached
+//!   verdict would let bad variables through.
 
 use std::{
     collections::HashMap,
@@ -20,13 +21,7 @@ use std::{
 };
 
 use anyhow::Context as _;
-use async_graphql::{
-    Request, ServerError, ServerResult, Value, Variables,
-    extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
-    },
-    parser::types::ExecutableDocument,
-};
+use async_graphql::{Request, ServerError, ServerResult, Value, parser::types::ExecutableDocument};
 use lru::LruCache;
 use sha2::{Digest as _, Sha256};
 
@@ -117,9 +112,32 @@ impl Documents {
         })
     }
 
-    /// The text `request` runs: its own, a trusted one named by its hash, or one registered
-    /// before under its hash.
-    fn resolve(&self, request: &Request) -> ServerResult<Option<Arc<str>>> {
+    /// Puts into `request` the text it runs: its own, a trusted one named by its hash, or one
+    /// registered before under its hash.
+    pub fn resolve(&self, request: &mut Request) -> ServerResult<()> {
+        if let Some(query) = self.text_of(request)? {
+            request.query = query.to_string();
+        }
+        Ok(())
+    }
+
+    /// `query` parsed, from the cache when it was parsed before. Only the parsing is cached:
+    /// async-graphql still checks the document's depth and validates it (with the variables'
+    /// values, in the same pass) on every request.
+    pub fn parse(&self, query: &str) -> ServerResult<ExecutableDocument> {
+        if let Some(document) = lock(&self.parsed).get(query) {
+            return Ok(document.clone());
+        }
+        let document = async_graphql::parser::parse_query(query)?;
+        if query.len() <= MAX_KEPT_BYTES {
+            lock(&self.parsed).put(Arc::from(query), document.clone());
+        }
+        Ok(document)
+    }
+
+    /// The text `request` names by its hash, if it names one (or the deployment trusts only
+    /// listed documents).
+    fn text_of(&self, request: &Request) -> ServerResult<Option<Arc<str>>> {
         let hash = persisted_hash(request)?;
         let query = request.query.trim();
         if let Some(trusted) = &self.trusted {
@@ -156,16 +174,6 @@ impl Documents {
             lock(&self.registered).put(hash, Arc::from(request.query.as_str()));
         }
         Ok(None)
-    }
-}
-
-/// The schema extension serving [`Documents`]; each request's copy shares them.
-#[derive(Clone)]
-pub struct DocumentStore(pub Arc<Documents>);
-
-impl ExtensionFactory for DocumentStore {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(self.clone())
     }
 }
 
@@ -214,39 +222,6 @@ fn refusal(code: ErrorCode, message: &str) -> ServerError {
         .get_or_insert_with(Default::default)
         .set("code", code.as_str());
     error
-}
-
-#[async_trait::async_trait]
-impl Extension for DocumentStore {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        mut request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        if let Some(query) = self.0.resolve(&request)? {
-            request.query = query.to_string();
-        }
-        next.run(ctx, request).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let documents = &self.0;
-        if let Some(document) = lock(&documents.parsed).get(query) {
-            return Ok(document.clone());
-        }
-        let document = next.run(ctx, query, variables).await?;
-        if query.len() <= MAX_KEPT_BYTES {
-            lock(&documents.parsed).put(Arc::from(query), document.clone());
-        }
-        Ok(document)
-    }
 }
 
 #[cfg(test)]

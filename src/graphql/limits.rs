@@ -1,11 +1,8 @@
 //! Caps on the shape of a query that complexity does not cover: the number of field selections
 //! (aliases and `__typename` included, fragments expanded where they are spread).
 
-use std::sync::Arc;
-
 use async_graphql::{
-    ServerError, ServerResult, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
+    ServerError, ServerResult,
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
@@ -23,35 +20,16 @@ const MAX_SPREAD_DEPTH: usize = 32;
 /// Refuses documents with more than [`MAX_SELECTIONS`] field selections, right after parsing
 /// and before validation or execution. Complexity cannot catch `{ a1: __typename … }`: such
 /// fields cost next to nothing to resolve but each one still costs parsing and response size.
-pub struct SelectionLimit;
-
-impl ExtensionFactory for SelectionLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(SelectionLimit)
+pub fn check_selections(document: &ExecutableDocument) -> ServerResult<()> {
+    if count_selections(document, MAX_SELECTIONS) > MAX_SELECTIONS {
+        return Err(ServerError::new(
+            format!(
+                "the query selects more than {MAX_SELECTIONS} fields (aliases and __typename included)"
+            ),
+            None,
+        ));
     }
-}
-
-#[async_trait::async_trait]
-impl Extension for SelectionLimit {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let selections = count_selections(&document, MAX_SELECTIONS);
-        if selections > MAX_SELECTIONS {
-            return Err(ServerError::new(
-                format!(
-                    "the query selects more than {MAX_SELECTIONS} fields (aliases and __typename included)"
-                ),
-                None,
-            ));
-        }
-        Ok(document)
-    }
+    Ok(())
 }
 
 /// Counts field selections with fragments expanded, stopping once past `cap` so that a

@@ -4,57 +4,37 @@
 //! on SQLite, and no input of the API needs any of them. Per-field rules (NFC, no line breaks or
 //! bidirectional controls in names and titles, lengths) live with the domain's text cleaning.
 
-use std::sync::Arc;
-
 use async_graphql::{
     ErrorExtensions as _, Pos, ServerResult, Value as ConstValue, Variables,
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
 use crate::error::ErrorCode;
 
-/// Refuses requests whose strings hold control characters.
-pub struct TextGuard;
-
-impl ExtensionFactory for TextGuard {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(TextGuard)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for TextGuard {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        for (name, value) in variables.iter() {
-            if let Some(field) = bad_const(name.as_str(), value) {
-                return Err(refusal(&field, None));
-            }
+/// Refuses a request whose strings, in `variables` or written into `document`, hold control
+/// characters.
+pub fn check(document: &ExecutableDocument, variables: &Variables) -> ServerResult<()> {
+    for (name, value) in variables.iter() {
+        if let Some(field) = bad_const(name.as_str(), value) {
+            return Err(refusal(&field, None));
         }
-        let sets = document
-            .operations
-            .iter()
-            .map(|(_, op)| &op.node.selection_set.node)
-            .chain(
-                document
-                    .fragments
-                    .values()
-                    .map(|f| &f.node.selection_set.node),
-            );
-        for set in sets {
-            if let Some((field, pos)) = bad_in_set(set) {
-                return Err(refusal(&field, Some(pos)));
-            }
-        }
-        Ok(document)
     }
+    let sets = document
+        .operations
+        .iter()
+        .map(|(_, op)| &op.node.selection_set.node)
+        .chain(
+            document
+                .fragments
+                .values()
+                .map(|f| &f.node.selection_set.node),
+        );
+    for set in sets {
+        if let Some((field, pos)) = bad_in_set(set) {
+            return Err(refusal(&field, Some(pos)));
+        }
+    }
+    Ok(())
 }
 
 fn refusal(field: &str, pos: Option<Pos>) -> async_graphql::ServerError {
