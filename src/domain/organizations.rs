@@ -67,6 +67,16 @@ pub struct OrganizationChanges {
     pub website: Patch<String>,
 }
 
+impl OrganizationChanges {
+    /// Whether they may change what matching reads of the organisation. Decided from the input
+    /// alone, before the row is read and locked: the revision must be taken first.
+    fn moves_matching(&self) -> bool {
+        self.kind.is_some()
+            || self.region_code.is_some()
+            || !matches!(self.science_city_id, Patch::Keep)
+    }
+}
+
 /// Registry search criteria; all optional, combined with AND.
 #[derive(Debug, Clone, Default)]
 pub struct OrganizationFilter {
@@ -283,8 +293,15 @@ pub async fn update(
     changes: OrganizationChanges,
 ) -> AppResult<organization::Model> {
     let txn = db::begin_write(db).await?;
-    // Matching reads the organisation's region and science city (see `matching::store`).
-    let revision = store::bump(&txn).await?;
+    // Matching reads the organisation's kind, region and science city (see `matching::store`);
+    // only a change to them takes the next matching revision, which queues the update behind
+    // every other matching write. Taken first, as every matching write does, so that two
+    // writers never wait for each other's locks in opposite orders.
+    let revision = if changes.moves_matching() {
+        Some(store::bump(&txn).await?)
+    } else {
+        None
+    };
     // The update rewrites the whole row from what it read, so the read must lock the row
     // (`FOR UPDATE` on PostgreSQL; SQLite's immediate transaction already excludes writers).
     let current = organization::Entity::find_by_id(id)
@@ -333,7 +350,9 @@ pub async fn update(
     .await?;
     let mut row: organization::ActiveModel = current.into();
     draft.apply(&mut row);
-    row.matching_revision = Set(revision);
+    if let Some(revision) = revision {
+        row.matching_revision = Set(revision);
+    }
     let org = row.update(&txn).await.map_err(duplicate_bin)?;
     txn.commit().await?;
     Ok(org)

@@ -42,6 +42,10 @@ async fn register_login_create_and_update(app: TestApp) {
     );
     let id = org["id"].as_str().expect("id").to_owned();
 
+    // Matching reads an organisation's kind and place, not its profile: editing the profile
+    // takes no matching revision (so it never queues behind matching writes); moving it does.
+    let revision = "SELECT value FROM matching_revision WHERE id = 1";
+    let before = app.count(revision).await;
     let updated = app
         .gql(
             Some(&token),
@@ -69,6 +73,15 @@ async fn register_login_create_and_update(app: TestApp) {
         cleared.data("/updateOrganization/organization/description/en"),
         "Technical research university"
     );
+    assert_eq!(app.count(revision).await, before, "profile edits");
+    app.gql(
+        Some(&token),
+        UPDATE,
+        json!({ "input": { "id": id, "regionCode": "KZ-71" } }),
+    )
+    .await
+    .data("/updateOrganization");
+    assert_eq!(app.count(revision).await, before + 1, "a move");
 
     let fetched = app.gql(None, "query($id: ID!) { organization(id: $id) { name { ru } members { role } } node(id: $id) { id } }", json!({ "id": id })).await;
     assert_eq!(
