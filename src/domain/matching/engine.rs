@@ -276,12 +276,10 @@ impl Engine {
     pub fn stage_needs(&mut self, profiles: Vec<NeedProfile>) {
         let bulk = profiles.len() > 64;
         let mut batch = Vec::new();
-        let analysed = each(&profiles, |p| match p.confidentiality {
-            Confidentiality::Teaser => (
-                terms(&need_parts(p), false),
-                Some(terms(&teaser_parts(p), false)),
-            ),
-            _ => (terms(&need_parts(p), false), None),
+        let analysed = each(&profiles, |p| {
+            let teaser = (p.confidentiality == Confidentiality::Teaser)
+                .then(|| terms(&teaser_parts(p), false));
+            (terms(&need_parts(p), false), teaser)
         });
         for (profile, (full, teaser)) in profiles.into_iter().zip(analysed) {
             let slot = self.needs.slot(profile.id);

@@ -389,13 +389,14 @@ struct OrganizationRow {
     science_city_id: Option<i64>,
 }
 
-/// Rows read per statement when loading changes. A start-up build goes through the whole
-/// registry this many rows at a time, and the engine stages each chunk's analysed text into its
-/// compact index before the next is read: with one statement per table, the rows of 1M
-/// organisations and their analysed text were all held at once (13.4 GB resident).
+/// Rows read per statement by a first build, which goes through the whole registry this many
+/// rows at a time, the engine staging each chunk's analysed text into its compact index before
+/// the next is read. With one statement per table, every row of a table and all its analysed
+/// text were held at once.
 const LOAD_CHUNK: u64 = 5_000;
 
-/// Rows of `E` written after a revision, read in id order [`LOAD_CHUNK`] at a time.
+/// Rows of `E` written after a revision: for the first build (every row) in id order,
+/// [`LOAD_CHUNK`] at a time; for a catch-up, in one statement.
 struct Changed<E: EntityTrait> {
     id: E::Column,
     revision: E::Column,
@@ -428,15 +429,25 @@ impl<E: EntityTrait> Changed<E> {
         let Some(after) = self.after else {
             return Ok(None);
         };
-        let rows = E::find()
-            .filter(self.revision.gt(self.seen))
-            .filter(self.id.gt(after))
-            .order_by_asc(self.id)
-            .limit(self.chunk)
-            .all(db)
-            .await?;
+        let changed = E::find().filter(self.revision.gt(self.seen));
+        let first_build = self.seen < 0;
+        let rows = if first_build {
+            // Every row: along the primary key, a chunk at a time.
+            changed
+                .filter(self.id.gt(after))
+                .order_by_asc(self.id)
+                .limit(self.chunk)
+                .all(db)
+                .await?
+        } else {
+            // A catch-up: the rows above `seen`, few, found through the revision index in one
+            // statement. Keyed on id, SQLite would walk the primary key through every row.
+            changed.all(db).await?
+        };
         self.after = match rows.last() {
-            Some(last) if rows.len() as u64 == self.chunk => Some((self.id_of)(last)),
+            Some(last) if first_build && rows.len() as u64 == self.chunk => {
+                Some((self.id_of)(last))
+            }
             _ => None,
         };
         Ok((!rows.is_empty()).then_some(rows))
@@ -642,7 +653,8 @@ mod tests {
 
     use super::*;
 
-    /// Every row once, in order, whether or not the count is a multiple of the chunk.
+    /// A first build reads every row once, in order, whether or not the count is a multiple of
+    /// the chunk; a catch-up reads the rows above its revision.
     #[tokio::test]
     async fn changed_rows_are_read_chunk_by_chunk_without_gaps_or_repeats() {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -661,7 +673,7 @@ mod tests {
         assert_eq!(all.len(), 20);
         for (chunk, sizes) in [(3, vec![3, 3, 3, 3, 3, 3, 2]), (4, vec![4; 5])] {
             let columns = (region::Column::Id, region::Column::Id);
-            let mut rows = Changed::<region::Entity>::after(0, columns, |r| r.id);
+            let mut rows = Changed::<region::Entity>::after(-1, columns, |r| r.id);
             rows.chunk = chunk;
             let (mut seen, mut got) = (Vec::new(), Vec::new());
             while let Some(part) = rows.next(&db).await.expect("chunk") {
@@ -673,7 +685,9 @@ mod tests {
         }
         let columns = (region::Column::Id, region::Column::Id);
         let mut later = Changed::<region::Entity>::after(all[16], columns, |r| r.id);
+        later.chunk = 2;
         let part = later.next(&db).await.expect("chunk").expect("rows");
         assert_eq!(part.iter().map(|r| r.id).collect::<Vec<_>>(), all[17..]);
+        assert!(later.next(&db).await.expect("done").is_none());
     }
 }
