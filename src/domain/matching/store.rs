@@ -454,6 +454,25 @@ impl<E: EntityTrait> Changed<E> {
     }
 }
 
+/// The organisations linked to each of `ids` by rows of `E` (a need's shares, an item's
+/// participants), whose `key` column holds the id; `pair` reads `(id, organisation)` off a row.
+/// In groups, as databases cap the parameters of one statement.
+async fn organizations_of<E: EntityTrait>(
+    db: &DatabaseConnection,
+    key: E::Column,
+    ids: &[i64],
+    pair: fn(E::Model) -> (i64, i64),
+) -> AppResult<HashMap<i64, Vec<i64>>> {
+    let mut out: HashMap<i64, Vec<i64>> = HashMap::new();
+    for group in ids.chunks(500) {
+        for row in E::find().filter(key.is_in(group.to_vec())).all(db).await? {
+            let (id, organization) = pair(row);
+            out.entry(id).or_default().push(organization);
+        }
+    }
+    Ok(out)
+}
+
 /// Applies every row changed after revision `seen`, staged: the caller settles the engine.
 async fn load_changes(db: &DatabaseConnection, engine: &mut Engine, seen: i64) -> AppResult<()> {
     let orgs = organization::Entity::find()
@@ -484,22 +503,13 @@ async fn load_changes(db: &DatabaseConnection, engine: &mut Engine, seen: i64) -
     let columns = (need::Column::Id, need::Column::Revision);
     let mut needs = Changed::<need::Entity>::after(seen, columns, |n| n.id);
     while let Some(chunk) = needs.next(db).await? {
-        // Shares change only with their need (and its revision), so they are loaded with it; in
-        // groups, as databases cap the parameters of one statement.
-        let mut shares: HashMap<i64, Vec<i64>> = HashMap::new();
-        for group in chunk.chunks(500) {
-            let ids: Vec<i64> = group.iter().map(|n| n.id).collect();
-            for share in need_share::Entity::find()
-                .filter(need_share::Column::NeedId.is_in(ids))
-                .all(db)
-                .await?
-            {
-                shares
-                    .entry(share.need_id)
-                    .or_default()
-                    .push(share.organization_id);
-            }
-        }
+        // Shares change only with their need (and its revision), so they are loaded with it.
+        let ids: Vec<i64> = chunk.iter().map(|n| n.id).collect();
+        let mut shares =
+            organizations_of::<need_share::Entity>(db, need_share::Column::NeedId, &ids, |s| {
+                (s.need_id, s.organization_id)
+            })
+            .await?;
         engine.stage_needs(
             chunk
                 .into_iter()
@@ -525,20 +535,13 @@ async fn load_items(
     let columns = (portfolio_item::Column::Id, portfolio_item::Column::Revision);
     let mut items = Changed::<portfolio_item::Entity>::after(seen, columns, |i| i.id);
     while let Some(chunk) = items.next(db).await? {
-        let mut participants: HashMap<i64, Vec<i64>> = HashMap::new();
-        for group in chunk.chunks(500) {
-            let ids: Vec<i64> = group.iter().map(|i| i.id).collect();
-            for p in portfolio_participant::Entity::find()
-                .filter(portfolio_participant::Column::ItemId.is_in(ids))
-                .all(db)
-                .await?
-            {
-                participants
-                    .entry(p.item_id)
-                    .or_default()
-                    .push(p.organization_id);
-            }
-        }
+        let ids: Vec<i64> = chunk.iter().map(|i| i.id).collect();
+        let column = portfolio_participant::Column::ItemId;
+        let mut participants =
+            organizations_of::<portfolio_participant::Entity>(db, column, &ids, |p| {
+                (p.item_id, p.organization_id)
+            })
+            .await?;
         engine.stage_items(
             chunk
                 .into_iter()
