@@ -40,7 +40,7 @@ pub async fn graphql_get(
     }
     let graphql_request = GraphQLRequest::from_request(request, &state).await;
     if let Ok(request) = &graphql_request
-        && media::writes(&request.0)
+        && media::writes(&request.0, &state.app.documents)
     {
         let mut refused = http_error(
             StatusCode::METHOD_NOT_ALLOWED,

@@ -14,6 +14,8 @@ use axum::{
     response::Response,
 };
 
+use crate::graphql::documents::Documents;
+
 /// The media type an answer is sent as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Media {
@@ -85,9 +87,10 @@ pub fn answer(response: &async_graphql::Response, media: Media) -> Response {
 }
 
 /// Whether `request` runs anything but a query (a mutation or subscription), as far as its
-/// document can be read; one that does not parse is left for execution to report.
-pub fn writes(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
+/// document can be read; one that does not parse is left for execution to report. Parsed
+/// through the replica's cache, so the execution that follows does not parse it again.
+pub fn writes(request: &async_graphql::Request, documents: &Documents) -> bool {
+    let Ok(document) = documents.parse(&request.query) else {
         return false;
     };
     let kind = match (&document.operations, request.operation_name.as_deref()) {
