@@ -26,6 +26,8 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// writers queue instead of failing, and a pool of several connections so reads run in parallel.
 /// `synchronous = FULL` syncs the WAL at every commit: `NORMAL` would survive a process crash
 /// but could lose the last commits on power loss, and an acknowledged write must stay written.
+/// The bundled SQLite is compiled with `SQLITE_ENABLE_QPSG` (`.cargo/config.toml`), so prepared
+/// statements keep their plans whatever values are bound.
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
     connect_with(url, max_connections, |_| {}).await
 }
@@ -172,7 +174,33 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use sea_orm::{ConnectionTrait as _, Statement};
+
+    use super::{connect, redact};
+
+    /// `.cargo/config.toml` builds the bundled SQLite with `SQLITE_ENABLE_QPSG`; without it every
+    /// statement with `LIMIT ?` is planned again on each execution. A build that loses the flag
+    /// (another SQLite, the variable overridden) fails here rather than only running slower.
+    #[tokio::test]
+    async fn sqlite_keeps_its_plans_across_bindings() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}/options.db", dir.path().display());
+        let db = connect(&url, 1).await.expect("SQLite opens");
+        let options: Vec<String> = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                "PRAGMA compile_options",
+            ))
+            .await
+            .expect("compile options")
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(0).expect("an option"))
+            .collect();
+        assert!(
+            options.iter().any(|o| o == "ENABLE_QPSG"),
+            "SQLite built without ENABLE_QPSG: {options:?}"
+        );
+    }
 
     #[test]
     fn redact_hides_only_the_password() {
