@@ -159,6 +159,14 @@ pub async fn request(
     };
     let txn = db::begin_write(db).await?;
     let session = lock_session(&txn, input.session_id).await?;
+    let now = Utc::now();
+    if now >= session.ends_at {
+        return Err(AppError::rule(
+            Some("sessionId"),
+            Reason::RegistrationClosed,
+            "the session has ended and takes no more meeting requests",
+        ));
+    }
     for (org, field) in [
         (input.from, "fromOrganizationId"),
         (input.to, "toOrganizationId"),
@@ -171,7 +179,6 @@ pub async fn request(
             ));
         }
     }
-    let now = Utc::now();
     // An expired request is no longer live, so the two may ask again.
     let live = meeting::Entity::find()
         .filter(meeting::Column::SessionId.eq(session.id))

@@ -331,6 +331,20 @@ async fn unanswered_requests_expire_and_free_the_pair(app: TestApp) {
         .gql(Some(&w.tokens[2]), SHOW, json!({ "id": again }))
         .await;
     assert_eq!(ended.data("/node/expiryReason"), "SESSION_ENDED");
+
+    // An ended session takes no new requests: one would be born expired.
+    let meetings = app.count("SELECT COUNT(*) FROM meeting").await;
+    let after_end = app
+        .gql(
+            Some(&w.tokens[0]),
+            REQUEST,
+            json!({ "s": w.session, "f": w.orgs[0], "t": w.orgs[1] }),
+        )
+        .await;
+    assert_eq!(after_end.error_code(), "BAD_USER_INPUT");
+    assert_eq!(after_end.error_field(), Some("sessionId"));
+    assert_eq!(reason(&after_end), Some("REGISTRATION_CLOSED"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM meeting").await, meetings);
 }
 
 crate::db_tests!(

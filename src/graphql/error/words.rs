@@ -27,7 +27,10 @@ fn pick((kk, ru): Words, lang: Lang) -> Option<&'static str> {
 pub fn reason_sentence(reason: Reason, lang: Lang) -> Option<&'static str> {
     use Reason as R;
     let words = match reason {
-        R::RegistrationClosed => ("Сессияға тіркелу жабық.", "Регистрация на сессию закрыта."),
+        R::RegistrationClosed => (
+            "Сессия енді тіркелу мен кездесу сұрауларын қабылдамайды.",
+            "Сессия больше не принимает регистрации и запросы встреч.",
+        ),
         R::SlotBooked => (
             "Қатысушының бұл уақыты брондалған кездесумен бос емес.",
             "Этот слот участника уже занят забронированной встречей.",

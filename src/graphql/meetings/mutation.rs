@@ -115,7 +115,8 @@ pub struct MeetingMutation;
 
 #[Object]
 impl MeetingMutation {
-    /// Asks another participant for a 1:1 meeting. A pending request blocks no slot.
+    /// Asks another participant for a 1:1 meeting. A pending request blocks no slot. Refused with
+    /// `reason` `REGISTRATION_CLOSED` once the session has ended.
     async fn request_meeting(
         &self,
         ctx: &Context<'_>,
