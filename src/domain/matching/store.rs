@@ -54,6 +54,10 @@ struct State {
     revision: i64,
 }
 
+/// The revision of an index not built yet: every row's revision is above it, and a load from it
+/// is a first build, read chunk by chunk.
+const UNBUILT: i64 = -1;
+
 /// The engine and the revision it reflects.
 pub struct Matcher {
     state: RwLock<State>,
@@ -106,7 +110,7 @@ impl Matcher {
         Self {
             state: RwLock::new(State {
                 engine: Engine::new(weights),
-                revision: -1,
+                revision: UNBUILT,
             }),
             building: AtomicBool::new(true),
         }
@@ -430,7 +434,7 @@ impl<E: EntityTrait> Changed<E> {
             return Ok(None);
         };
         let changed = E::find().filter(self.revision.gt(self.seen));
-        let first_build = self.seen < 0;
+        let first_build = self.seen == UNBUILT;
         let rows = if first_build {
             // Every row: along the primary key, a chunk at a time.
             changed
@@ -676,7 +680,7 @@ mod tests {
         assert_eq!(all.len(), 20);
         for (chunk, sizes) in [(3, vec![3, 3, 3, 3, 3, 3, 2]), (4, vec![4; 5])] {
             let columns = (region::Column::Id, region::Column::Id);
-            let mut rows = Changed::<region::Entity>::after(-1, columns, |r| r.id);
+            let mut rows = Changed::<region::Entity>::after(UNBUILT, columns, |r| r.id);
             rows.chunk = chunk;
             let (mut seen, mut got) = (Vec::new(), Vec::new());
             while let Some(part) = rows.next(&db).await.expect("chunk") {
