@@ -2,7 +2,8 @@
 //! against a bare axum handler in the same run, on SQLite and PostgreSQL.
 //!
 //! For each backend it fills a fresh database with generated data
-//! (`load/data.rs`: 10,000 organisations by default, with members, needs and capabilities),
+//! (`load/data.rs`: 10,000 organisations by default, with members, needs, capabilities,
+//! brokerage sessions with booked meetings, and deals with their history),
 //! starts `kopir serve` and a bare axum server (this binary again, `--serve-bare`, answering a
 //! fixed 26 KB JSON body) as separate processes, and drives a fixed set of operations with its
 //! own load generator: `--connections` keep-alive clients for `--seconds` each, every response
@@ -427,6 +428,14 @@ async fn measure(
     )
     .await?;
     let need = needs["data"]["needs"]["nodes"][0]["id"].clone();
+    // The first session: every signed-in admin's organisation is registered and booked there.
+    let sessions = gql(
+        &kopir.base,
+        None,
+        &json!({ "query": "{ sessions(first: 1) { nodes { id } } }" }),
+    )
+    .await?;
+    let session = sessions["data"]["sessions"]["nodes"][0]["id"].clone();
     let update = json!({ "query": "mutation($id: ID!) { updateOrganization(input: { id: $id, website: \"https://example.kz\" }) { organization { id } } }", "variables": { "id": own } });
     let operations = [
         Operation {
@@ -442,6 +451,24 @@ async fn measure(
         Operation {
             name: NESTED_PAGE_SIGNED_IN,
             body: nested_page(),
+            caller: Caller::OneAccount,
+        },
+        // The signed-in page built up one level at a time (level 3, members' users, is the
+        // nested page below): the differences in CPU per request are what each DataLoader
+        // level costs.
+        Operation {
+            name: "organizations(first: 50) level 0: id, name",
+            body: json!({ "query": "{ organizations(first: 50) { nodes { id name { en } } } }" }),
+            caller: Caller::OneAccount,
+        },
+        Operation {
+            name: "organizations(first: 50) level 1: + region",
+            body: json!({ "query": "{ organizations(first: 50) { nodes { id name { en } region { code } } } }" }),
+            caller: Caller::OneAccount,
+        },
+        Operation {
+            name: "organizations(first: 50) level 2: + members",
+            body: json!({ "query": "{ organizations(first: 50) { nodes { id name { en } region { code } members { role } } } }" }),
             caller: Caller::OneAccount,
         },
         Operation {
@@ -465,8 +492,23 @@ async fn measure(
             caller: Caller::OneAccount,
         },
         Operation {
+            name: "session { agenda } (16 meetings), each its own",
+            body: json!({ "query": "query($id: ID!, $s: ID!) { session(id: $s) { agenda(organizationId: $id) { slot { index startsAt } table status requester { name { en } } invitee { name { en } } } } }", "variables": { "s": session } }),
+            caller: Caller::EachOwnAccount,
+        },
+        Operation {
+            name: "deals(first: 20) with history, each its own",
+            body: json!({ "query": "query($id: ID!) { deals(filter: { organizationId: $id }, first: 20) { totalCount nodes { id title { en } stage value { amount currency } parties { role organization { name { en } } } history { version change toStage at } } } }" }),
+            caller: Caller::EachOwnAccount,
+        },
+        Operation {
             name: "updateOrganization, each its own",
             body: update.clone(),
+            caller: Caller::EachOwnAccount,
+        },
+        Operation {
+            name: "updateOrganization region (matching revision), each its own",
+            body: json!({ "query": "mutation($id: ID!) { updateOrganization(input: { id: $id, regionCode: \"KZ-75\" }) { organization { id } } }" }),
             caller: Caller::EachOwnAccount,
         },
         Operation {

@@ -20,6 +20,7 @@ mod m20261129_000013_create_meeting_reports;
 mod m20261129_000014_create_infrastructure;
 mod m20261129_000015_create_outbox;
 mod m20261207_000016_translate_reference_data;
+mod m20261207_000017_index_seats_by_organization;
 
 /// Runs Kopir's migrations in order.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000014_create_infrastructure::Migration),
             Box::new(m20261129_000015_create_outbox::Migration),
             Box::new(m20261207_000016_translate_reference_data::Migration),
+            Box::new(m20261207_000017_index_seats_by_organization::Migration),
         ]
     }
 }

@@ -17,9 +17,9 @@ use entity::{
     session_registration::{self, Slots},
 };
 use sea_orm::{
-    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition, ConnectionTrait,
-    DatabaseConnection, DatabaseTransaction, EntityTrait as _, PaginatorTrait as _,
-    QueryFilter as _, QueryOrder as _, QuerySelect as _, Select,
+    ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _, Select, sea_query::Query,
 };
 
 use super::{
@@ -309,20 +309,22 @@ pub async fn agenda(
     booked_meetings(db, session.id, organization_id).await
 }
 
-/// Booked meetings of `organization_id` in a session, by slot.
+/// Booked meetings of `organization_id` in a session, by slot: the meetings it holds a seat in
+/// (a booked meeting holds one per party), found through the seats' organisation index.
 pub async fn booked_meetings(
     db: &impl ConnectionTrait,
     session_id: i64,
     organization_id: i64,
 ) -> AppResult<Vec<meeting::Model>> {
+    let seats = Query::select()
+        .column(meeting_seat::Column::MeetingId)
+        .from(meeting_seat::Entity)
+        .and_where(meeting_seat::Column::OrganizationId.eq(organization_id))
+        .and_where(meeting_seat::Column::SessionId.eq(session_id))
+        .to_owned();
     Ok(meeting::Entity::find()
-        .filter(meeting::Column::SessionId.eq(session_id))
+        .filter(meeting::Column::Id.in_subquery(seats))
         .filter(meeting::Column::Status.eq(MeetingStatus::Booked))
-        .filter(
-            Condition::any()
-                .add(meeting::Column::RequesterId.eq(organization_id))
-                .add(meeting::Column::InviteeId.eq(organization_id)),
-        )
         .order_by_asc(meeting::Column::Slot)
         .all(db)
         .await?)

@@ -243,6 +243,23 @@ async fn a_brokerage_flow_ends_in_a_correct_calendar(app: TestApp) {
             .data("/bookMeeting/meeting/slot/index"),
         1
     );
+
+    // The agenda holds the organisation's booked meetings by slot, as requester or invitee,
+    // and not the cancelled one.
+    let again = accepted(&app, &token, &s, &orgs[1], &orgs[2]).await;
+    app.gql(Some(&token), BOOK, json!({ "m": again, "slot": 0 }))
+        .await
+        .data("/bookMeeting/meeting");
+    let agenda = app
+        .gql(Some(&token), "query($s: ID!, $o: ID!) { session(id: $s) { agenda(organizationId: $o) { id slot { index } } } }", json!({ "s": s, "o": orgs[1] }))
+        .await;
+    assert_eq!(
+        agenda.data("/session/agenda"),
+        &json!([
+            { "id": again, "slot": { "index": 0 } },
+            { "id": other, "slot": { "index": 1 } },
+        ])
+    );
 }
 
 async fn capacity_deadline_availability_and_rights_are_enforced(app: TestApp) {
