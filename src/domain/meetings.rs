@@ -16,9 +16,11 @@ use entity::{
     session_registration::{self},
 };
 use sea_orm::{
-    ActiveEnum as _, ActiveModelTrait as _, ActiveValue::Set, ColumnTrait as _, Condition,
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait as _,
-    PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    ActiveEnum as _, ActiveModelTrait as _,
+    ActiveValue::Set,
+    ColumnTrait as _, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait as _, PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
+    sea_query::{Query, UnionType},
 };
 
 use super::{
@@ -607,14 +609,26 @@ pub async fn visible(
     session: &session::Model,
     limit: u64,
 ) -> AppResult<Vec<meeting::Model>> {
-    let mut select = meeting::Entity::find().filter(meeting::Column::SessionId.eq(session.id));
-    if !access.organises(session) {
+    let mut select = meeting::Entity::find();
+    if access.organises(session) {
+        select = select.filter(meeting::Column::SessionId.eq(session.id));
+    } else {
+        // The caller's meetings in the session as requester, then as invitee, each through its
+        // party's index. Written as `session_id = ? AND (… OR …)`, SQLite (which keeps no
+        // statistics) walked every meeting of the session through the session's index.
         let mine: Vec<i64> = access.memberships.keys().copied().collect();
-        select = select.filter(
-            Condition::any()
-                .add(meeting::Column::RequesterId.is_in(mine.clone()))
-                .add(meeting::Column::InviteeId.is_in(mine)),
-        );
+        let of_mine = |party: meeting::Column| {
+            Query::select()
+                .column(meeting::Column::Id)
+                .from(meeting::Entity)
+                .and_where(party.is_in(mine.clone()))
+                .and_where(meeting::Column::SessionId.eq(session.id))
+                .to_owned()
+        };
+        let ids = of_mine(meeting::Column::RequesterId)
+            .union(UnionType::All, of_mine(meeting::Column::InviteeId))
+            .to_owned();
+        select = select.filter(meeting::Column::Id.in_subquery(ids));
     }
     Ok(select
         .order_by_desc(meeting::Column::Id)

@@ -260,6 +260,48 @@ async fn a_brokerage_flow_ends_in_a_correct_calendar(app: TestApp) {
             { "id": other, "slot": { "index": 1 } },
         ])
     );
+
+    // A participant sees its own meetings of the session and no one else's; the organiser
+    // sees all five, newest first.
+    let participant = app.register("participant@example.kz").await;
+    let own = org(&app, &participant, "Participant", &bins(4)[3]).await;
+    app.gql(Some(&participant), REGISTER, json!({ "s": s, "o": own }))
+        .await
+        .data("/registerForSession");
+    let asked = id(
+        &app.gql(
+            Some(&participant),
+            REQUEST,
+            json!({ "s": s, "from": own, "to": orgs[1] }),
+        )
+        .await,
+        "/requestMeeting/meeting/id",
+    );
+    let meetings = "query($s: ID!) { session(id: $s) { meetings { id } } }";
+    assert_eq!(
+        app.gql(Some(&participant), meetings, json!({ "s": s }))
+            .await
+            .data("/session/meetings"),
+        &json!([{ "id": asked }])
+    );
+    let all = app.gql(Some(&token), meetings, json!({ "s": s })).await;
+    let all: Vec<&Value> = all
+        .data("/session/meetings")
+        .as_array()
+        .expect("meetings")
+        .iter()
+        .map(|m| &m["id"])
+        .collect();
+    assert_eq!(
+        all,
+        [
+            &json!(asked),
+            &json!(again),
+            &json!(other),
+            &json!(m),
+            &json!(declined)
+        ]
+    );
 }
 
 async fn capacity_deadline_availability_and_rights_are_enforced(app: TestApp) {
