@@ -23,7 +23,7 @@ use kopir::{
 };
 use rand::{SeedableRng as _, rngs::StdRng};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait,
     PaginatorTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 use serde_json::json;
@@ -262,18 +262,7 @@ async fn sessions(
             ..Default::default()
         });
     }
-    insert_in_chunks(db, rows).await?;
-    let ids: Vec<i64> = session::Entity::find()
-        .select_only()
-        .column(session::Column::Id)
-        .order_by_asc(session::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    anyhow::ensure!(
-        ids.len() == blocks.len(),
-        "sessions other than the load set"
-    );
+    let ids = insert_all_of(db, rows, session::Column::Id).await?;
 
     let (mut registrations, mut meetings) = (Vec::new(), Vec::new());
     for (&session_id, &first) in ids.iter().zip(&blocks) {
@@ -393,15 +382,7 @@ async fn deals(
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    insert_in_chunks(db, rows).await?;
-    let ids: Vec<i64> = deal::Entity::find()
-        .select_only()
-        .column(deal::Column::Id)
-        .order_by_asc(deal::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    anyhow::ensure!(ids.len() == pairs.len(), "deals other than the load set");
+    let ids = insert_all_of(db, rows, deal::Column::Id).await?;
     let (mut parties, mut history) = (Vec::new(), Vec::new());
     for (n, (&id, &(i, j))) in ids.iter().zip(&pairs).enumerate() {
         for (org, role) in [
@@ -448,6 +429,27 @@ where
             .await?;
     }
     Ok(rows.len())
+}
+
+/// Inserts `rows` into a table that holds nothing else and answers their ids in insertion order.
+async fn insert_all_of<A>(
+    db: &DatabaseConnection,
+    rows: Vec<A>,
+    id: <A::Entity as EntityTrait>::Column,
+) -> anyhow::Result<Vec<i64>>
+where
+    A: ActiveModelTrait + Clone + Send,
+{
+    let inserted = insert_in_chunks(db, rows).await?;
+    let ids: Vec<i64> = A::Entity::find()
+        .select_only()
+        .column(id)
+        .order_by_asc(id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    anyhow::ensure!(ids.len() == inserted, "rows other than the load set");
+    Ok(ids)
 }
 
 /// `count` distinct valid BINs of resident legal entities, registered month by month from

@@ -16,49 +16,41 @@ impl MigrationName for Migration {
     }
 }
 
-const SEATS_BY_ORGANIZATION: &str = "meeting_seat_organization_id_session_id_idx";
-const MEETINGS_BY_SESSION: &str = "meeting_session_id_idx";
+/// `(name, table, columns)` of the index added and of the index dropped.
+const SEATS_BY_ORGANIZATION: (&str, &str, &[&str]) = (
+    "meeting_seat_organization_id_session_id_idx",
+    "meeting_seat",
+    &["organization_id", "session_id"],
+);
+const MEETINGS_BY_SESSION: (&str, &str, &[&str]) =
+    ("meeting_session_id_idx", "meeting", &["session_id"]);
+
+/// Creates the index `(name, table, columns)`, then drops the index `(name, table, _)`.
+async fn swap(
+    manager: &SchemaManager<'_>,
+    create: (&str, &str, &[&str]),
+    drop: (&str, &str, &[&str]),
+) -> Result<(), DbErr> {
+    let (name, table, columns) = create;
+    let mut index = Index::create();
+    index.name(name).table(Alias::new(table));
+    for column in columns {
+        index.col(Alias::new(*column));
+    }
+    manager.create_index(index).await?;
+    let (name, table, _) = drop;
+    manager
+        .drop_index(Index::drop().name(name).table(Alias::new(table)).to_owned())
+        .await
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_index(
-                Index::create()
-                    .name(SEATS_BY_ORGANIZATION)
-                    .table(Alias::new("meeting_seat"))
-                    .col(Alias::new("organization_id"))
-                    .col(Alias::new("session_id"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .drop_index(
-                Index::drop()
-                    .name(MEETINGS_BY_SESSION)
-                    .table(Alias::new("meeting"))
-                    .to_owned(),
-            )
-            .await
+        swap(manager, SEATS_BY_ORGANIZATION, MEETINGS_BY_SESSION).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .create_index(
-                Index::create()
-                    .name(MEETINGS_BY_SESSION)
-                    .table(Alias::new("meeting"))
-                    .col(Alias::new("session_id"))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .drop_index(
-                Index::drop()
-                    .name(SEATS_BY_ORGANIZATION)
-                    .table(Alias::new("meeting_seat"))
-                    .to_owned(),
-            )
-            .await
+        swap(manager, MEETINGS_BY_SESSION, SEATS_BY_ORGANIZATION).await
     }
 }
