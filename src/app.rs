@@ -112,9 +112,6 @@ impl Settings {
 pub struct App {
     /// What the domain works with: the database, token keys, the matching engine.
     pub services: Arc<Services>,
-    /// How long DataLoaders gather keys before querying. Longer means fewer, larger batches
-    /// but that much more latency per level of nesting.
-    pub loader_window: Duration,
     /// Request rate limits.
     pub rate_limits: RateLimits,
     /// Whether the database is answering, watched continuously.
@@ -126,9 +123,6 @@ pub struct App {
     /// Trusted, registered (persisted) and parsed GraphQL documents.
     pub documents: Arc<Documents>,
 }
-
-/// async-graphql's own default: enough for a release build to enqueue a page's keys.
-pub const DEFAULT_LOADER_WINDOW: Duration = Duration::from_millis(1);
 
 /// The router's state.
 #[derive(Clone)]
@@ -214,7 +208,6 @@ pub async fn build(settings: &Settings) -> anyhow::Result<App> {
             meetings: settings.meetings,
             events: Hub::new(settings.event_retention),
         }),
-        loader_window: DEFAULT_LOADER_WINDOW,
         rate_limits: RateLimits::new(settings.rate_limits),
         db_health: DbHealth::spawn(monitor),
         request_timeout: settings.request_timeout,

@@ -133,15 +133,17 @@ pub async fn graphql(
                 Err(_) => RequestCtx::new(viewer, lang),
             },
         };
-        let request = request
-            .data(ctx)
-            .data(Loaders::new(&state.app.services, state.app.loader_window));
+        let (loaders, reads) = Loaders::new(&state.app.services);
+        let request = request.data(ctx).data(loaders);
         let (services, documents) = (&state.app.services, &state.app.documents);
-        let mut response = if method == Method::GET {
-            pipeline::execute(&state.read_only, services, documents, request).await
-        } else {
-            pipeline::execute(&state.schema, services, documents, request).await
+        let execute = async {
+            if method == Method::GET {
+                pipeline::execute(&state.read_only, services, documents, request).await
+            } else {
+                pipeline::execute(&state.schema, services, documents, request).await
+            }
         };
+        let mut response = reads.beside(execute).await;
         // Error messages follow a language the client asked for; without one they stay
         // English, the language of the contract and of the logs.
         if let Some(lang @ (Lang::Kk | Lang::Ru)) = asked {

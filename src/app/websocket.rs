@@ -171,16 +171,18 @@ pub async fn graphql_ws(
     });
     let schema = state.connection_schema.clone();
     let services = state.app.services.clone();
-    let window = state.app.loader_window;
     upgrade
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
             let initialised = Arc::new(AtomicBool::new(false));
+            // The connection's loaders; their reads run beside the connection's operations.
+            let (loaders, reads) = Loaders::new(&services);
             let (slot, done) = (held.clone(), initialised.clone());
             let (mut sink, stream) = socket.split();
             let serve = GraphQLWebSocket::new_with_pair(&mut sink, stream, schema, protocol)
                 .on_connection_init(move |payload| async move {
-                    let (data, account) = connection_init(&services, window, lang, payload).await?;
+                    let (data, account) =
+                        connection_init(&services, loaders, lang, payload).await?;
                     if let Some(account) = account {
                         if !take(&slot.connections.by_account, account, PER_ACCOUNT) {
                             return Err(AppError::Forbidden(format!(
@@ -207,7 +209,7 @@ pub async fn graphql_ws(
                 }
             };
             let going_away = tokio::select! {
-                () = serve => false,
+                () = reads.beside(serve) => false,
                 () = silent => false,
                 Ok(_) = closing.wait_for(|closing| *closing) => true,
             };
@@ -227,12 +229,12 @@ pub async fn graphql_ws(
 /// request context that reads rights afresh each time.
 async fn connection_init(
     services: &Arc<Services>,
-    window: Duration,
+    loaders: Loaders,
     lang: Lang,
     payload: Value,
 ) -> async_graphql::Result<(Data, Option<i64>)> {
     let mut data = Data::default();
-    data.insert(Loaders::new(services, window));
+    data.insert(loaders);
     let token = payload.as_object().and_then(|fields| {
         fields
             .iter()

@@ -58,8 +58,6 @@ impl Backend {
 /// How a TestApp differs from the shipped settings.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// DataLoader batching window.
-    pub loader_window: std::time::Duration,
     /// Schema mode.
     pub mode: Mode,
     /// Apply only this many migrations (`None`: all).
@@ -84,7 +82,6 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Self {
-            loader_window: app::DEFAULT_LOADER_WINDOW,
             mode: Mode::Production,
             migration_steps: None,
             rate_limits: RateLimitSettings {
@@ -247,7 +244,6 @@ impl TestApp {
                 meetings: settings.meetings,
                 events: kopir::domain::events::Hub::new(settings.event_retention),
             }),
-            loader_window: options.loader_window,
             rate_limits: RateLimits::new(options.rate_limits),
             db_health: DbHealth::spawn(
                 db::connect_with(&url, 1, |o| {
@@ -458,6 +454,20 @@ impl TestApp {
     /// The SQL statements run since the last call, and resets the log.
     pub fn take_statements(&self) -> Vec<String> {
         std::mem::take(&mut *self.statements.lock().expect("lock"))
+    }
+
+    /// [`TestApp::take_statements`] without what the service's background readers ran meanwhile:
+    /// the matching index's follower reading the counter (on PostgreSQL, notified also by tests
+    /// in other schemas of the same database) and the event pump reading the outbox after a
+    /// write.
+    pub fn take_request_statements(&self) -> Vec<String> {
+        self.take_statements()
+            .into_iter()
+            .filter(|s| {
+                s != "SELECT value FROM matching_revision WHERE id = 1"
+                    && !s.contains(" FROM \"event\" WHERE \"event\".\"id\" > ")
+            })
+            .collect()
     }
 
     /// Counts rows with a plain SQL statement (same text on both databases).
