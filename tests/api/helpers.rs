@@ -603,15 +603,24 @@ async fn lock_table(url: &str, schema: &str, table: &str) -> DatabaseTransaction
     txn
 }
 
+/// Age after which a test schema is taken to be left over from an earlier run: no test runs
+/// this long.
+const STALE_SCHEMA_SECS: u64 = 6 * 3600;
+
+/// A new, empty schema for one test, named `kopir_test_<creation time>_<random>`. The first
+/// test of a run first drops the schemas earlier runs left behind.
 async fn fresh_pg_schema(url: &str) -> String {
     use sea_orm::ConnectionTrait as _;
+    static CLEANED: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     let admin = db::connect(url, 1)
         .await
         .expect("PostgreSQL reachable at KOPIR_TEST_DATABASE_URL");
+    CLEANED.get_or_init(|| drop_stale_schemas(&admin)).await;
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).expect("random");
     let schema = format!(
-        "kopir_test_{}",
+        "kopir_test_{}_{}",
+        unix_seconds(),
         bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
     );
     admin
@@ -619,6 +628,41 @@ async fn fresh_pg_schema(url: &str) -> String {
         .await
         .expect("create schema");
     schema
+}
+
+/// Drops test schemas older than [`STALE_SCHEMA_SECS`], and those named without a creation
+/// time (from before it was in the name). Nothing drops a test's schema when the test ends, so
+/// each run of the suite leaves about a hundred behind.
+async fn drop_stale_schemas(admin: &DatabaseConnection) {
+    use sea_orm::{ConnectionTrait as _, Statement};
+    let rows = admin
+        .query_all_raw(Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            r"SELECT nspname FROM pg_namespace WHERE nspname LIKE 'kopir\_test\_%'",
+        ))
+        .await
+        .expect("list test schemas");
+    let now = unix_seconds();
+    for row in rows {
+        let name: String = row.try_get_by_index(0).expect("schema name");
+        let created = name
+            .strip_prefix("kopir_test_")
+            .and_then(|rest| rest.split_once('_'))
+            .and_then(|(seconds, _)| seconds.parse::<u64>().ok());
+        if created.is_none_or(|c| now.saturating_sub(c) > STALE_SCHEMA_SECS) {
+            admin
+                .execute_unprepared(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                .await
+                .expect("drop a stale test schema");
+        }
+    }
+}
+
+fn unix_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs()
 }
 
 /// `count` distinct valid BINs: registered January 2024, resident legal entity, head office,
