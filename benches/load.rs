@@ -385,6 +385,14 @@ async fn gql(base: &str, token: Option<&str>, body: &Value) -> anyhow::Result<Va
     Ok(reply)
 }
 
+/// The id of the first node of the top-level connection `list` (`needs`, `sessions`), read
+/// anonymously.
+async fn first_id(base: &str, list: &str) -> anyhow::Result<Value> {
+    let query = format!("{{ {list}(first: 1) {{ nodes {{ id }} }} }}");
+    let reply = gql(base, None, &json!({ "query": query })).await?;
+    Ok(reply["data"][list]["nodes"][0]["id"].clone())
+}
+
 /// Signs in as `email`; answers the token and the id of the first organisation of the account.
 async fn sign_in(base: &str, email: &str) -> anyhow::Result<(String, Value)> {
     let login = gql(
@@ -421,21 +429,9 @@ async fn measure(
         accounts.push(sign_in(&kopir.base, &format!("admin{i}@load.kz")).await?);
     }
     let (token, own) = accounts[0].clone();
-    let needs = gql(
-        &kopir.base,
-        None,
-        &json!({ "query": "{ needs(first: 1) { nodes { id } } }" }),
-    )
-    .await?;
-    let need = needs["data"]["needs"]["nodes"][0]["id"].clone();
+    let need = first_id(&kopir.base, "needs").await?;
     // The first session: every signed-in admin's organisation is registered and booked there.
-    let sessions = gql(
-        &kopir.base,
-        None,
-        &json!({ "query": "{ sessions(first: 1) { nodes { id } } }" }),
-    )
-    .await?;
-    let session = sessions["data"]["sessions"]["nodes"][0]["id"].clone();
+    let session = first_id(&kopir.base, "sessions").await?;
     let update = json!({ "query": "mutation($id: ID!) { updateOrganization(input: { id: $id, website: \"https://example.kz\" }) { organization { id } } }", "variables": { "id": own } });
     let operations = [
         Operation {

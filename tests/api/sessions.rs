@@ -72,8 +72,9 @@ async fn organisations(app: &TestApp, n: usize) -> (String, Vec<String>) {
     (token, orgs)
 }
 
-async fn accepted(app: &TestApp, token: &str, session: &str, from: &str, to: &str) -> String {
-    let m = id(
+/// Requests a meeting from `from` to `to`; answers its id.
+async fn requested(app: &TestApp, token: &str, session: &str, from: &str, to: &str) -> String {
+    id(
         &app.gql(
             Some(token),
             REQUEST,
@@ -81,7 +82,11 @@ async fn accepted(app: &TestApp, token: &str, session: &str, from: &str, to: &st
         )
         .await,
         "/requestMeeting/meeting/id",
-    );
+    )
+}
+
+async fn accepted(app: &TestApp, token: &str, session: &str, from: &str, to: &str) -> String {
+    let m = requested(app, token, session, from, to).await;
     app.gql(Some(token), RESPOND, json!({ "m": m, "accept": true }))
         .await
         .data("/respondToMeeting/meeting");
@@ -130,15 +135,7 @@ async fn a_brokerage_flow_ends_in_a_correct_calendar(app: TestApp) {
         .await
         .data("/registerForSession");
 
-    let declined = id(
-        &app.gql(
-            Some(&token),
-            REQUEST,
-            json!({ "s": s, "from": orgs[1], "to": orgs[2] }),
-        )
-        .await,
-        "/requestMeeting/meeting/id",
-    );
+    let declined = requested(&app, &token, &s, &orgs[1], &orgs[2]).await;
     let no_reason = app
         .gql(
             Some(&token),
@@ -268,15 +265,7 @@ async fn a_brokerage_flow_ends_in_a_correct_calendar(app: TestApp) {
     app.gql(Some(&participant), REGISTER, json!({ "s": s, "o": own }))
         .await
         .data("/registerForSession");
-    let asked = id(
-        &app.gql(
-            Some(&participant),
-            REQUEST,
-            json!({ "s": s, "from": own, "to": orgs[1] }),
-        )
-        .await,
-        "/requestMeeting/meeting/id",
-    );
+    let asked = requested(&app, &participant, &s, &own, &orgs[1]).await;
     let meetings = "query($s: ID!) { session(id: $s) { meetings { id } } }";
     assert_eq!(
         app.gql(Some(&participant), meetings, json!({ "s": s }))
@@ -363,15 +352,7 @@ async fn capacity_deadline_availability_and_rights_are_enforced(app: TestApp) {
         )
         .await;
     assert_eq!(reason(&unregistered).as_deref(), Some("NOT_REGISTERED"));
-    let m = id(
-        &app.gql(
-            Some(&token),
-            REQUEST,
-            json!({ "s": s, "from": orgs[1], "to": orgs[2] }),
-        )
-        .await,
-        "/requestMeeting/meeting/id",
-    );
+    let m = requested(&app, &token, &s, &orgs[1], &orgs[2]).await;
     let again = app
         .gql(
             Some(&token),
